@@ -1,0 +1,13 @@
+import { defineConfig } from 'vitest/config';
+
+export default defineConfig({
+  test: {
+    include: ['core/**/*.test.ts', 'main/**/*.test.ts', 'server/**/*.test.ts'],
+    // RxDB's own test suites are written for mocha-style globals.
+    globals: true,
+    // Native modules (better-sqlite3) and child processes: separate processes keep them isolated.
+    pool: 'forks',
+    testTimeout: 30_000,
+    hookTimeout: 30_000,
+  },
+});
