@@ -74,5 +74,5 @@ export function getRxStorageSqlite(settings: SqliteStorageSettings): RxStorageSq
   };
 }
 
-export { StoreError } from './store-errors';
+export { isStoreError, type StoreError } from './store-errors';
 export type { Durability } from './sqlite-connection';

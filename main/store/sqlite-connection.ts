@@ -8,7 +8,7 @@ import { rmSync } from 'node:fs';
 import Database from 'better-sqlite3';
 import { Subject } from 'rxjs';
 import type { EventBulk, RxStorageChangeEvent, RxStorageDefaultCheckpoint } from 'rxdb';
-import { explainSqliteError, StoreError } from './store-errors';
+import { explainSqliteError, storeError } from './store-errors';
 
 export type Durability = 'full' | 'normal';
 
@@ -46,7 +46,7 @@ export function acquireConnection(file: string, options: ConnectionOptions = {})
     db = new Database(file, { timeout: options.busyTimeoutMs ?? 5_000 });
     // WAL: readers never block the writer, and a commit is one append (https://sqlite.org/wal.html).
     const mode = db.pragma('journal_mode = WAL', { simple: true });
-    if (mode !== 'wal') throw new StoreError('STORE_NO_WAL', `Local database ${file}: cannot switch to WAL journaling (got ${String(mode)})`);
+    if (mode !== 'wal') throw storeError('STORE_NO_WAL', `Local database ${file}: cannot switch to WAL journaling (got ${String(mode)})`);
     db.pragma(`synchronous = ${options.durability === 'normal' ? 'NORMAL' : 'FULL'}`);
     db.pragma('foreign_keys = OFF');
     db.pragma('cache_size = -65536'); // 64 MiB of page cache

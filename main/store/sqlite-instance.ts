@@ -17,6 +17,10 @@ import {
   getSortComparator,
   getStartIndexStringFromLowerBound,
   getStartIndexStringFromUpperBound,
+  getIndexStringLength,
+  getSchemaByObjectPath,
+  INDEX_MAX,
+  INDEX_MIN,
   newRxError,
   type BulkWriteRow,
   type EventBulk,
@@ -34,7 +38,7 @@ import {
 import { now } from 'rxdb/plugins/utils';
 import { encodeIndexString, indexColumns, indexKey, type IndexColumn } from './index-columns';
 import { changeEventsFor, releaseConnection, removeDatabaseFiles, type ChangeEvents, type Connection } from './sqlite-connection';
-import { explainSqliteError, StoreError } from './store-errors';
+import { explainSqliteError, storeError } from './store-errors';
 
 export type SqliteInstanceInternals = {
   connection: Connection;
@@ -55,7 +59,7 @@ export function tableNames(collectionName: string, schemaVersion: number): { doc
   };
 }
 
-type RangeStatements = { rows: Statement; count: Statement };
+type RangeStatements = { rows: Statement; rowsBackward: Statement; count: Statement };
 
 export class SqliteStorageInstance<RxDocType>
   implements RxStorageInstance<RxDocType, SqliteInstanceInternals, SqliteInstanceOptions, RxStorageDefaultCheckpoint>
@@ -198,7 +202,7 @@ export class SqliteStorageInstance<RxDocType>
 
   private ensureOpen(): void {
     if (this.closed) {
-      throw new StoreError('STORE_CLOSED', `Local database ${this.connection.file}: collection ${this.collectionName} is closed`);
+      throw storeError('STORE_CLOSED', `Local database ${this.connection.file}: collection ${this.collectionName} is closed`);
     }
   }
 
@@ -242,7 +246,7 @@ export class SqliteStorageInstance<RxDocType>
         if (attachmentBytes) {
           for (const added of [...categorized.attachmentsAdd, ...categorized.attachmentsUpdate]) {
             const bytes = attachmentBytes.get(added.attachmentData.data);
-            if (!bytes) throw new StoreError('STORE_ATTACHMENT', `attachment ${added.attachmentId} of ${added.documentId} has no data`);
+            if (!bytes) throw storeError('STORE_ATTACHMENT', `attachment ${added.attachmentId} of ${added.documentId} has no data`);
             this.statements.attachmentPut!.run(added.documentId, added.attachmentId, added.digest, added.attachmentData.type, bytes);
           }
           for (const removed of categorized.attachmentsRemove) {
@@ -299,6 +303,7 @@ export class SqliteStorageInstance<RxDocType>
       const docs = quoteIdentifier(this.docsTable);
       statements = {
         rows: this.db.prepare(`SELECT data FROM ${docs} WHERE ${where} ORDER BY ${index.column} LIMIT ? OFFSET ?`).pluck(),
+        rowsBackward: this.db.prepare(`SELECT data, ${index.column} FROM ${docs} WHERE ${where} ORDER BY ${index.column} DESC`).raw(),
         count: this.db.prepare(`SELECT count(*) FROM ${docs} WHERE ${where}`).pluck(),
       };
       this.rangeStatements.set(key, statements);
@@ -313,26 +318,81 @@ export class SqliteStorageInstance<RxDocType>
     const { query, queryPlan } = preparedQuery;
     const skip = query.skip ?? 0;
     const limit = typeof query.limit === 'number' ? query.limit : Infinity;
+    const wanted = skip + limit;
     const { statements, low, high } = this.rangeFor(preparedQuery);
+    const matches = queryPlan.selectorSatisfiedByIndex ? undefined : getQueryMatcher(this.schema, query);
     const documents = this.read('querying', () => {
-      if (queryPlan.selectorSatisfiedByIndex && queryPlan.sortSatisfiedByIndex) {
-        // The index answers everything: SQLite skips and stops for us.
-        const rows = statements.rows.all(low, high, limit === Infinity ? -1 : limit, skip) as string[];
-        return rows.map((data) => JSON.parse(data) as RxDocumentData<RxDocType>);
+      if (queryPlan.sortSatisfiedByIndex) {
+        if (!matches) {
+          // The index answers everything: SQLite skips and stops for us.
+          const rows = statements.rows.all(low, high, limit === Infinity ? -1 : limit, skip) as string[];
+          return rows.map((data) => JSON.parse(data) as RxDocumentData<RxDocType>);
+        }
+        const found: RxDocumentData<RxDocType>[] = [];
+        for (const data of statements.rows.iterate(low, high, -1, 0) as IterableIterator<string>) {
+          const doc = JSON.parse(data) as RxDocumentData<RxDocType>;
+          if (!matches(doc)) continue;
+          found.push(doc);
+          if (found.length >= wanted) break;
+        }
+        return found.slice(skip);
       }
-      const matches = queryPlan.selectorSatisfiedByIndex ? undefined : getQueryMatcher(this.schema, query);
-      const wanted = skip + limit;
+      const tieBytes = limit === Infinity ? undefined : this.backwardSortPrefixBytes(preparedQuery);
       let found: RxDocumentData<RxDocType>[] = [];
-      for (const data of statements.rows.iterate(low, high, -1, 0) as IterableIterator<string>) {
-        const doc = JSON.parse(data) as RxDocumentData<RxDocType>;
-        if (matches && !matches(doc)) continue;
-        found.push(doc);
-        if (queryPlan.sortSatisfiedByIndex && found.length >= wanted) break;
+      if (tieBytes === undefined) {
+        for (const data of statements.rows.iterate(low, high, -1, 0) as IterableIterator<string>) {
+          const doc = JSON.parse(data) as RxDocumentData<RxDocType>;
+          if (!matches || matches(doc)) found.push(doc);
+        }
+      } else {
+        // Newest first, read backwards along the index: stop after `wanted` matches, once the
+        // group of rows that tie with the last one on the sort fields is complete.
+        let lastKey: Buffer | undefined;
+        for (const [data, key] of statements.rowsBackward.iterate(low, high) as IterableIterator<[string, Buffer]>) {
+          if (found.length >= wanted && lastKey && key.compare(lastKey, 0, tieBytes, 0, tieBytes) !== 0) break;
+          const doc = JSON.parse(data) as RxDocumentData<RxDocType>;
+          if (matches && !matches(doc)) continue;
+          found.push(doc);
+          lastKey = key;
+        }
       }
-      if (!queryPlan.sortSatisfiedByIndex) found = found.sort(getSortComparator(this.schema, query));
+      found = found.sort(getSortComparator(this.schema, query));
       return skip > 0 || found.length > wanted ? found.slice(skip, wanted) : found;
     });
     return { documents };
+  }
+
+  /**
+   * RxDB never counts a descending sort as served by an index, so an inbox page "newest first"
+   * would read and sort the whole range. When the sort is, after the fields the range holds
+   * constant, the index's own next fields all descending (and of types whose index order is
+   * their value order: numbers and booleans), the range read backwards gives the rows in sort
+   * order up to ties. Returns how many bytes of the index key decide a tie, or undefined when
+   * the index cannot serve the sort.
+   */
+  private backwardSortPrefixBytes(preparedQuery: PreparedQuery<RxDocType>): number | undefined {
+    const { queryPlan, query } = preparedQuery;
+    const index = queryPlan.index;
+    let constant = 0;
+    while (
+      constant < index.length &&
+      queryPlan.startKeys[constant] === queryPlan.endKeys[constant] &&
+      queryPlan.startKeys[constant] !== INDEX_MIN &&
+      queryPlan.startKeys[constant] !== INDEX_MAX
+    ) {
+      constant++;
+    }
+    const sortFields = query.sort.map((part) => Object.entries(part)[0]!);
+    const last = sortFields[sortFields.length - 1];
+    const descending = last && last[0] === this.primaryPath ? sortFields.slice(0, -1) : sortFields;
+    if (descending.length === 0) return undefined;
+    for (let i = 0; i < descending.length; i++) {
+      const [field, direction] = descending[i]!;
+      if (direction !== 'desc' || index[constant + i] !== field) return undefined;
+      const type = getSchemaByObjectPath(this.schema, field).type;
+      if (type !== 'number' && type !== 'integer' && type !== 'boolean') return undefined;
+    }
+    return getIndexStringLength(this.schema, index.slice(0, constant + descending.length)) * 2;
   }
 
   async count(preparedQuery: PreparedQuery<RxDocType>): Promise<RxStorageCountResult> {
@@ -400,7 +460,7 @@ export class SqliteStorageInstance<RxDocType>
           | undefined)
       : undefined;
     if (!row || !digest || row.digest !== digest) {
-      throw new StoreError('STORE_NO_ATTACHMENT', `attachment ${attachmentId} of ${documentId} (digest ${digest}) does not exist in ${this.collectionName}`);
+      throw storeError('STORE_NO_ATTACHMENT', `attachment ${attachmentId} of ${documentId} (digest ${digest}) does not exist in ${this.collectionName}`);
     }
     return new Blob([row.data], { type: row.type });
   }

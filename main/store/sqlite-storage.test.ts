@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { firstValueFrom } from 'rxjs';
 import { take, toArray } from 'rxjs/operators';
-import { fillWithDefaultSettings, type RxDocumentData, type RxStorageDefaultCheckpoint } from 'rxdb';
+import { fillWithDefaultSettings, type MangoQuery, type MangoQuerySelector, type RxDocumentData, type RxStorageDefaultCheckpoint } from 'rxdb';
 import { createBlob } from 'rxdb/plugins/utils';
 import { getRxStorageSqlite, OPEN_SQLITE_INSTANCES } from './index';
 import { caseDoc, caseSchema, ids, insertRows, openCases, preparedCaseQuery, temporaryFolder, type Case } from './test-support/storage-fixtures';
@@ -72,7 +72,7 @@ describe('query and count', () => {
 
   it('returns an inbox page from the index range, in index order, without deleted documents', async () => {
     const instance = await seed();
-    const inbox = { selector: { _deleted: false, status: 'open', departmentId: 'urbanismo' }, sort: [{ updatedAt: 'asc' as const }] };
+    const inbox: MangoQuery<Case> = { selector: { _deleted: false, status: 'open', departmentId: 'urbanismo' } as MangoQuerySelector<Case>, sort: [{ updatedAt: 'asc' }] };
     expect(preparedCaseQuery(inbox).queryPlan).toMatchObject({ selectorSatisfiedByIndex: true, sortSatisfiedByIndex: true });
     expect(await ids(instance, inbox)).toEqual(['c2', 'c5', 'c1']);
     expect(await ids(instance, { ...inbox, skip: 1, limit: 1 })).toEqual(['c5']);
@@ -81,9 +81,9 @@ describe('query and count', () => {
 
   it('sorts descending and filters what the index cannot answer in JavaScript, with the same results', async () => {
     const instance = await seed();
-    const query = {
-      selector: { _deleted: false, status: 'open', subject: { $regex: '^Licencia' }, updatedAt: { $gte: 10 } },
-      sort: [{ updatedAt: 'desc' as const }],
+    const query: MangoQuery<Case> = {
+      selector: { _deleted: false, status: 'open', subject: { $regex: '^Licencia' }, updatedAt: { $gte: 10 } } as MangoQuerySelector<Case>,
+      sort: [{ updatedAt: 'desc' }],
     };
     expect(preparedCaseQuery(query).queryPlan.selectorSatisfiedByIndex).toBe(false);
     expect(await ids(instance, query)).toEqual(['c1', 'c3', 'c2', 'c5']);
@@ -91,9 +91,22 @@ describe('query and count', () => {
     expect((await instance.count(preparedCaseQuery(query))).count).toBe(4);
   });
 
+  it('pages newest first with ties in id order, as RxDB sorts them', async () => {
+    const instance = await seed();
+    const newest: MangoQuery<Case> = {
+      selector: { _deleted: false, status: 'open', departmentId: 'urbanismo' } as MangoQuerySelector<Case>,
+      sort: [{ updatedAt: 'desc' }],
+    };
+    expect(preparedCaseQuery(newest).queryPlan.sortSatisfiedByIndex).toBe(false);
+    expect(await ids(instance, { ...newest, limit: 2 })).toEqual(['c1', 'c2']);
+    expect(await ids(instance, { ...newest, skip: 1, limit: 2 })).toEqual(['c2', 'c5']);
+    expect(await ids(instance, { ...newest, sort: [{ updatedAt: 'desc' }, { id: 'desc' }], limit: 2 })).toEqual(['c1', 'c5']);
+    expect(await ids(instance, newest)).toEqual(['c1', 'c2', 'c5']);
+  });
+
   it('finds deleted documents when the selector asks for them', async () => {
     const instance = await seed();
-    expect(await ids(instance, { selector: { _deleted: true } })).toEqual(['c6']);
+    expect(await ids(instance, { selector: { _deleted: true } as MangoQuerySelector<Case> })).toEqual(['c6']);
   });
 
   it('scans an SQLite index for every schema index, never the whole table', async () => {
@@ -120,7 +133,7 @@ describe('getChangedDocumentsSince', () => {
     const seen: string[] = [];
     let checkpoint: RxStorageDefaultCheckpoint | undefined;
     for (;;) {
-      const page = await instance.getChangedDocumentsSince(3, checkpoint);
+      const page = await instance.getChangedDocumentsSince!(3, checkpoint);
       seen.push(...page.documents.map((d) => d.id));
       checkpoint = page.checkpoint;
       if (page.documents.length < 3) break;
@@ -135,9 +148,9 @@ describe('getChangedDocumentsSince', () => {
     const a = caseDoc({ id: 'a' }, undefined, 1000);
     await instance.bulkWrite(insertRows([a, caseDoc({ id: 'b' }, undefined, 2000)]), 'test');
     await instance.bulkWrite([{ previous: a, document: caseDoc({ id: 'a', status: 'closed' }, a, 3000) }], 'test');
-    const all = await instance.getChangedDocumentsSince(10);
+    const all = await instance.getChangedDocumentsSince!(10);
     expect(all.documents.map((d) => [d.id, d.status])).toEqual([['b', 'open'], ['a', 'closed']]);
-    expect((await instance.getChangedDocumentsSince(10, { id: 'b', lwt: 2000 })).documents.map((d) => d.id)).toEqual(['a']);
+    expect((await instance.getChangedDocumentsSince!(10, { id: 'b', lwt: 2000 })).documents.map((d) => d.id)).toEqual(['a']);
   });
 });
 

@@ -2,15 +2,18 @@
  * SQLite failures, said so that a clerk's IT department knows what happened and what to do.
  * The original error stays attached as `cause`; the `code` is SQLite's (SQLITE_FULL, …).
  */
-export class StoreError extends Error {
-  override readonly name = 'StoreError';
-  constructor(
-    readonly code: string,
-    message: string,
-    options?: { cause?: unknown },
-  ) {
-    super(message, options);
-  }
+export type StoreError = Error & { readonly code: string; readonly storeError: true };
+
+/**
+ * A plain Error (RxDB's own storage tests insist on the Error constructor) with a `code` and a
+ * `storeError` mark.
+ */
+export function storeError(code: string, message: string, options?: { cause?: unknown }): StoreError {
+  return Object.assign(new Error(message, options), { code, storeError: true as const });
+}
+
+export function isStoreError(error: unknown): error is StoreError {
+  return error instanceof Error && (error as Partial<StoreError>).storeError === true;
 }
 
 type SqliteError = Error & { code?: string };
@@ -31,11 +34,11 @@ const EXPLANATIONS: Record<string, string> = {
   SQLITE_PERM: 'the operating system refused access to the database file',
 };
 
-/** Wraps an SQLite error in a StoreError that names the file and what it means; others pass through. */
+/** Turns an SQLite error into a StoreError that names the file and what it means; others pass through. */
 export function explainSqliteError(error: unknown, file: string, doing: string): unknown {
   if (!isSqliteError(error)) return error;
   const code = error.code!;
   const base = Object.keys(EXPLANATIONS).find((known) => code === known || code.startsWith(known + '_'));
   const meaning = base ? EXPLANATIONS[base] : 'SQLite failed';
-  return new StoreError(code, `Local database ${file}: ${doing} failed: ${meaning} (${code}: ${error.message})`, { cause: error });
+  return storeError(code, `Local database ${file}: ${doing} failed: ${meaning} (${code}: ${error.message})`, { cause: error });
 }

@@ -1,0 +1,90 @@
+/**
+ * The clerk's local replica as the workstation service opens it: the council's collections on our
+ * SQLite storage, every write checked against its JSON schema, deleted documents purged once they
+ * are old enough to have replicated, and the full-text search index following the data.
+ */
+import { rmSync } from 'node:fs';
+import { addRxPlugin, createRxDatabase, type RxDatabase } from 'rxdb';
+import { RxDBCleanupPlugin } from 'rxdb/plugins/cleanup';
+import { wrappedValidateAjvStorage } from 'rxdb/plugins/validate-ajv';
+import { collections, type Collections } from '../../core/schemas';
+import { getRxStorageSqlite, type Durability } from './index';
+import { SearchIndex, type SearchHit } from './search-index';
+import { isStoreError } from './store-errors';
+
+addRxPlugin(RxDBCleanupPlugin);
+
+const DAY_MS = 24 * 60 * 60 * 1000;
+
+export type LocalDatabaseOptions = {
+  /** The clerk's profile folder. */
+  directory: string;
+  /** One database per signed-in clerk (DESIGN.md): e.g. the user id. */
+  name: string;
+  durability?: Durability;
+};
+
+export type LocalDatabase = {
+  readonly db: RxDatabase<Collections>;
+  /** The database file, for backups and diagnostics. */
+  readonly file: string;
+  search(text: string, options?: { limit?: number }): SearchHit[];
+  /** Resolves once the search index has every change written so far. */
+  searchCaughtUp(): Promise<void>;
+  close(): Promise<void>;
+};
+
+/**
+ * Opens the search index, and rebuilds it from scratch when its file is damaged: it holds nothing
+ * the database does not.
+ */
+function openSearchIndex(file: string): SearchIndex {
+  try {
+    return SearchIndex.open(file);
+  } catch (error) {
+    if (!isStoreError(error) || !/^SQLITE_(CORRUPT|NOTADB)/.test(error.code)) throw error;
+    for (const suffix of ['', '-wal', '-shm']) rmSync(file + suffix, { force: true });
+    return SearchIndex.open(file);
+  }
+}
+
+export async function openLocalDatabase(options: LocalDatabaseOptions): Promise<LocalDatabase> {
+  const sqlite = getRxStorageSqlite({ directory: options.directory, durability: options.durability ?? 'full' });
+  const file = sqlite.fileOf(options.name);
+  const db = await createRxDatabase<Collections>({
+    name: options.name,
+    storage: wrappedValidateAjvStorage({ storage: sqlite }),
+    // One process owns the file: the workstation service. Screens reach it over remote storage.
+    multiInstance: false,
+    eventReduce: true,
+    cleanupPolicy: {
+      // A workstation may stay offline for weeks: keep deletions long enough to replicate them.
+      minimumDeletedTime: 60 * DAY_MS,
+      minimumCollectionAge: 60_000,
+      runEach: 60 * 60_000,
+      awaitReplicationsInSync: true,
+      waitForLeadership: false,
+    },
+  });
+  let search: SearchIndex | undefined;
+  try {
+    await db.addCollections(collections);
+    search = openSearchIndex(file.replace(/\.sqlite$/, '.search.sqlite'));
+    await search.follow({ tickets: db.tickets, messages: db.messages });
+  } catch (error) {
+    await search?.close();
+    await db.close();
+    throw error;
+  }
+  const index = search;
+  return {
+    db,
+    file,
+    search: (text, searchOptions) => index.search(text, searchOptions),
+    searchCaughtUp: () => index.caughtUp(),
+    async close() {
+      await index.close();
+      await db.close();
+    },
+  };
+}
