@@ -9,8 +9,8 @@
  *
  * One catch: SQLite compares TEXT as UTF-8 bytes, JavaScript compares strings as UTF-16 code
  * units, and the two disagree for characters above U+FFFF (emoji) against U+E000–U+FFFF — which
- * includes RxDB's upper bound sentinel U+FFFF. We store the string as UTF-16 big-endian in a BLOB:
- * SQLite compares BLOBs with memcmp, and memcmp over UTF-16BE is exactly code-unit order.
+ * includes RxDB's upper bound sentinel U+FFFF. So the string is stored in a BLOB, in a byte code
+ * whose memcmp order is JavaScript's order (encodeIndexString).
  */
 import { createHash } from 'node:crypto';
 import {
@@ -62,7 +62,37 @@ export function indexColumns<T>(schema: RxJsonSchema<RxDocumentData<T>>, indexes
   return columns;
 }
 
-/** UTF-16BE bytes: memcmp order equals JavaScript's string order. */
+const ASCII_WITHOUT_NUL = /^[\x01-\x7f]*$/;
+
+/**
+ * An order-preserving, prefix-free byte code of a string's UTF-16 code units, so that SQLite's
+ * memcmp of two encodings has the sign of JavaScript's comparison of the strings:
+ * units 0x00–0x7F take one byte (their value), units 0x80–0xFFFF three bytes
+ * (0x80 | unit >> 14, unit >> 7 & 0x7F, unit & 0x7F), whose first byte is above every one-byte
+ * code. Surrogates are encoded unit by unit, so emoji sort as JavaScript sorts them, below
+ * U+E000–U+FFFF. Index strings are mostly ASCII (ids, enums, digits, padding): one byte a
+ * character, half the size of UTF-16.
+ */
 export function encodeIndexString(value: string): Buffer {
-  return Buffer.from(value, 'utf16le').swap16();
+  if (ASCII_WITHOUT_NUL.test(value)) return Buffer.from(value, 'latin1');
+  const bytes = Buffer.allocUnsafe(value.length * 3);
+  let at = 0;
+  for (let i = 0; i < value.length; i++) {
+    const unit = value.charCodeAt(i);
+    if (unit < 0x80) {
+      bytes[at++] = unit;
+    } else {
+      bytes[at++] = 0x80 | (unit >> 14);
+      bytes[at++] = (unit >> 7) & 0x7f;
+      bytes[at++] = unit & 0x7f;
+    }
+  }
+  return bytes.subarray(0, at);
+}
+
+/** How many bytes of an encoded index string hold its first `chars` characters. */
+export function encodedPrefixLength(encoded: Buffer, chars: number): number {
+  let at = 0;
+  for (let i = 0; i < chars && at < encoded.length; i++) at += encoded[at]! < 0x80 ? 1 : 3;
+  return at;
 }

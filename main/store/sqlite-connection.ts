@@ -50,6 +50,9 @@ export function acquireConnection(file: string, options: ConnectionOptions = {})
     db.pragma(`synchronous = ${options.durability === 'normal' ? 'NORMAL' : 'FULL'}`);
     db.pragma('foreign_keys = OFF');
     db.pragma('cache_size = -65536'); // 64 MiB of page cache
+    // Checkpoint every ~40 MB of log instead of 4 MB: pages rewritten by successive commits are
+    // copied into the database once, which speeds bulk writes up by a quarter (docs/performance.md).
+    db.pragma('wal_autocheckpoint = 10000');
     db.pragma('temp_store = MEMORY');
     // Reading the schema proves this is an SQLite database before anything writes to it.
     db.prepare('SELECT count(*) FROM sqlite_schema').get();

@@ -36,7 +36,7 @@ import {
   type StringKeys,
 } from 'rxdb';
 import { now } from 'rxdb/plugins/utils';
-import { encodeIndexString, indexColumns, indexKey, type IndexColumn } from './index-columns';
+import { encodedPrefixLength, encodeIndexString, indexColumns, indexKey, type IndexColumn } from './index-columns';
 import { changeEventsFor, releaseConnection, removeDatabaseFiles, type ChangeEvents, type Connection } from './sqlite-connection';
 import { explainSqliteError, storeError } from './store-errors';
 
@@ -122,6 +122,20 @@ export class SqliteStorageInstance<RxDocType>
 
   private createTables(): void {
     const docs = quoteIdentifier(this.docsTable);
+    const db = this.db;
+    // Creating tables writes no document: if power fails before the next fsync'ed commit, the
+    // next start simply creates them again. So the DDL skips its own fsync; the next document
+    // commit syncs the write-ahead log, these pages included.
+    const synchronous = db.pragma('synchronous', { simple: true });
+    db.pragma('synchronous = NORMAL');
+    try {
+      this.createTablesInTransaction(docs);
+    } finally {
+      db.pragma(`synchronous = ${String(synchronous)}`);
+    }
+  }
+
+  private createTablesInTransaction(docs: string): void {
     const db = this.db;
     db.transaction(() => {
       db.exec(`CREATE TABLE IF NOT EXISTS ${docs} (
@@ -337,9 +351,9 @@ export class SqliteStorageInstance<RxDocType>
         }
         return found.slice(skip);
       }
-      const tieBytes = limit === Infinity ? undefined : this.backwardSortPrefixBytes(preparedQuery);
+      const tieChars = limit === Infinity ? undefined : this.backwardSortPrefixChars(preparedQuery);
       let found: RxDocumentData<RxDocType>[] = [];
-      if (tieBytes === undefined) {
+      if (tieChars === undefined) {
         for (const data of statements.rows.iterate(low, high, -1, 0) as IterableIterator<string>) {
           const doc = JSON.parse(data) as RxDocumentData<RxDocType>;
           if (!matches || matches(doc)) found.push(doc);
@@ -348,7 +362,10 @@ export class SqliteStorageInstance<RxDocType>
         // Newest first, read backwards along the index: stop after `wanted` matches, once the
         // group of rows that tie with the last one on the sort fields is complete.
         let lastKey: Buffer | undefined;
+        let tieBytes = 0;
         for (const [data, key] of statements.rowsBackward.iterate(low, high) as IterableIterator<[string, Buffer]>) {
+          // Every row of the range shares the constant fields, so the tie prefix has one length.
+          if (!lastKey) tieBytes = encodedPrefixLength(key, tieChars);
           if (found.length >= wanted && lastKey && key.compare(lastKey, 0, tieBytes, 0, tieBytes) !== 0) break;
           const doc = JSON.parse(data) as RxDocumentData<RxDocType>;
           if (matches && !matches(doc)) continue;
@@ -367,10 +384,10 @@ export class SqliteStorageInstance<RxDocType>
    * would read and sort the whole range. When the sort is, after the fields the range holds
    * constant, the index's own next fields all descending (and of types whose index order is
    * their value order: numbers and booleans), the range read backwards gives the rows in sort
-   * order up to ties. Returns how many bytes of the index key decide a tie, or undefined when
-   * the index cannot serve the sort.
+   * order up to ties. Returns how many characters of the index string decide a tie, or undefined
+   * when the index cannot serve the sort.
    */
-  private backwardSortPrefixBytes(preparedQuery: PreparedQuery<RxDocType>): number | undefined {
+  private backwardSortPrefixChars(preparedQuery: PreparedQuery<RxDocType>): number | undefined {
     const { queryPlan, query } = preparedQuery;
     const index = queryPlan.index;
     let constant = 0;
@@ -392,7 +409,7 @@ export class SqliteStorageInstance<RxDocType>
       const type = getSchemaByObjectPath(this.schema, field).type;
       if (type !== 'number' && type !== 'integer' && type !== 'boolean') return undefined;
     }
-    return getIndexStringLength(this.schema, index.slice(0, constant + descending.length)) * 2;
+    return getIndexStringLength(this.schema, index.slice(0, constant + descending.length));
   }
 
   async count(preparedQuery: PreparedQuery<RxDocType>): Promise<RxStorageCountResult> {
