@@ -62,6 +62,7 @@ export function indexColumns<T>(schema: RxJsonSchema<RxDocumentData<T>>, indexes
   return columns;
 }
 
+// eslint-disable-next-line no-control-regex -- the point is to find control characters (NUL).
 const ASCII_WITHOUT_NUL = /^[\x01-\x7f]*$/;
 
 /**

@@ -287,10 +287,16 @@ export class SqliteStorageInstance<RxDocType>
     this.ensureOpen();
     if (ids.length === 0) return [];
     const rows = this.read('reading', () => this.statements.byIds.all(JSON.stringify(ids)) as string[]);
-    const docs: RxDocumentData<RxDocType>[] = [];
+    const byId = new Map<string, RxDocumentData<RxDocType>>();
     for (const data of rows) {
       const doc = JSON.parse(data) as RxDocumentData<RxDocType>;
-      if (withDeleted || !doc._deleted) docs.push(doc);
+      if (withDeleted || !doc._deleted) byId.set(doc[this.primaryPath] as string, doc);
+    }
+    // In the order asked, repeated ids repeated, as RxDB's memory storage answers.
+    const docs: RxDocumentData<RxDocType>[] = [];
+    for (const id of ids) {
+      const doc = byId.get(id);
+      if (doc) docs.push(doc);
     }
     return docs;
   }
@@ -333,6 +339,7 @@ export class SqliteStorageInstance<RxDocType>
     const skip = query.skip ?? 0;
     const limit = typeof query.limit === 'number' ? query.limit : Infinity;
     const wanted = skip + limit;
+    if (limit === 0) return { documents: [] };
     const { statements, low, high } = this.rangeFor(preparedQuery);
     const matches = queryPlan.selectorSatisfiedByIndex ? undefined : getQueryMatcher(this.schema, query);
     const documents = this.read('querying', () => {
@@ -349,7 +356,7 @@ export class SqliteStorageInstance<RxDocType>
           found.push(doc);
           if (found.length >= wanted) break;
         }
-        return found.slice(skip);
+        return found.slice(skip, wanted);
       }
       const tieChars = limit === Infinity ? undefined : this.backwardSortPrefixChars(preparedQuery);
       let found: RxDocumentData<RxDocType>[] = [];
