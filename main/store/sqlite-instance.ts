@@ -4,24 +4,14 @@
  * Table layout: `id` (primary key), `data` (the document as JSON, exactly what RxDB wrote),
  * `deleted` and `lwt` (for cleanup), and one BLOB column per schema index holding RxDB's index
  * string (see index-columns.ts), each with its own SQL index. Queries follow the plan RxDB
- * computes (getQueryPlan): a range scan over the chosen index column, in index order; only the
- * part of the selector the index cannot answer is matched in JavaScript, and a sort the index
- * does not give is done in JavaScript, as RxDB's own storages do.
+ * computes (getQueryPlan) as range scans over those columns: sqlite-query.ts.
  */
 import type { Statement } from 'better-sqlite3';
 import type { Observable } from 'rxjs';
 import {
   categorizeBulkWriteRows,
   getPrimaryFieldOfPrimaryKey,
-  getQueryMatcher,
-  getSortComparator,
   getStartIndexStringFromLowerBound,
-  getStartIndexStringFromUpperBound,
-  getIndexStringLength,
-  getSchemaByObjectPath,
-  INDEX_MAX,
-  INDEX_MIN,
-  newRxError,
   type BulkWriteRow,
   type EventBulk,
   type PreparedQuery,
@@ -36,7 +26,8 @@ import {
   type StringKeys,
 } from 'rxdb';
 import { now } from 'rxdb/plugins/utils';
-import { encodedPrefixLength, encodeIndexString, indexColumns, indexKey, type IndexColumn } from './index-columns';
+import { encodeIndexString, indexColumns, indexKey, type IndexColumn } from './index-columns';
+import { SqliteQueryRunner } from './sqlite-query';
 import { changeEventsFor, releaseConnection, removeDatabaseFiles, type ChangeEvents, type Connection } from './sqlite-connection';
 import { explainSqliteError, storeError } from './store-errors';
 
@@ -59,8 +50,6 @@ export function tableNames(collectionName: string, schemaVersion: number): { doc
   };
 }
 
-type RangeStatements = { rows: Statement; rowsBackward: Statement; count: Statement };
-
 export class SqliteStorageInstance<RxDocType>
   implements RxStorageInstance<RxDocType, SqliteInstanceInternals, SqliteInstanceOptions, RxStorageDefaultCheckpoint>
 {
@@ -73,7 +62,7 @@ export class SqliteStorageInstance<RxDocType>
   private readonly indexByKey: Map<string, IndexColumn<RxDocType>>;
   private readonly lwtIndex: IndexColumn<RxDocType>;
   private readonly changes: ChangeEvents;
-  private readonly rangeStatements = new Map<string, RangeStatements>();
+  private readonly queries: SqliteQueryRunner<RxDocType>;
   private readonly statements: {
     byIds: Statement;
     insert: Statement;
@@ -113,6 +102,7 @@ export class SqliteStorageInstance<RxDocType>
 
     this.createTables();
     this.statements = this.prepareStatements();
+    this.queries = new SqliteQueryRunner(connection.db, this.docsTable, schema, this.primaryPath, this.indexByKey);
     this.changes = changeEventsFor(connection, this.docsTable);
   }
 
@@ -309,132 +299,14 @@ export class SqliteStorageInstance<RxDocType>
     }
   }
 
-  private rangeFor(preparedQuery: PreparedQuery<RxDocType>): { statements: RangeStatements; low: Buffer; high: Buffer } {
-    const plan = preparedQuery.queryPlan;
-    const index = this.indexByKey.get(indexKey(plan.index));
-    if (!index) {
-      // The planner only picks schema indexes, or the `index` a query names: that one must exist.
-      throw newRxError('QU5', { query: preparedQuery.query, args: { index: plan.index, collection: this.collectionName } } as never);
-    }
-    const key = `${index.column}|${plan.inclusiveStart ? 1 : 0}|${plan.inclusiveEnd ? 1 : 0}`;
-    let statements = this.rangeStatements.get(key);
-    if (!statements) {
-      const where = `${index.column} ${plan.inclusiveStart ? '>=' : '>'} ? AND ${index.column} ${plan.inclusiveEnd ? '<=' : '<'} ?`;
-      const docs = quoteIdentifier(this.docsTable);
-      statements = {
-        rows: this.db.prepare(`SELECT data FROM ${docs} WHERE ${where} ORDER BY ${index.column} LIMIT ? OFFSET ?`).pluck(),
-        rowsBackward: this.db.prepare(`SELECT data, ${index.column} FROM ${docs} WHERE ${where} ORDER BY ${index.column} DESC`).raw(),
-        count: this.db.prepare(`SELECT count(*) FROM ${docs} WHERE ${where}`).pluck(),
-      };
-      this.rangeStatements.set(key, statements);
-    }
-    const low = encodeIndexString(getStartIndexStringFromLowerBound(this.schema, plan.index, plan.startKeys));
-    const high = encodeIndexString(getStartIndexStringFromUpperBound(this.schema, plan.index, plan.endKeys));
-    return { statements, low, high };
-  }
-
   async query(preparedQuery: PreparedQuery<RxDocType>): Promise<RxStorageQueryResult<RxDocType>> {
     this.ensureOpen();
-    const { query, queryPlan } = preparedQuery;
-    const skip = query.skip ?? 0;
-    const limit = typeof query.limit === 'number' ? query.limit : Infinity;
-    const wanted = skip + limit;
-    if (limit === 0) return { documents: [] };
-    const { statements, low, high } = this.rangeFor(preparedQuery);
-    const matches = queryPlan.selectorSatisfiedByIndex ? undefined : getQueryMatcher(this.schema, query);
-    const documents = this.read('querying', () => {
-      if (queryPlan.sortSatisfiedByIndex) {
-        if (!matches) {
-          // The index answers everything: SQLite skips and stops for us.
-          const rows = statements.rows.all(low, high, limit === Infinity ? -1 : limit, skip) as string[];
-          return rows.map((data) => JSON.parse(data) as RxDocumentData<RxDocType>);
-        }
-        const found: RxDocumentData<RxDocType>[] = [];
-        for (const data of statements.rows.iterate(low, high, -1, 0) as IterableIterator<string>) {
-          const doc = JSON.parse(data) as RxDocumentData<RxDocType>;
-          if (!matches(doc)) continue;
-          found.push(doc);
-          if (found.length >= wanted) break;
-        }
-        return found.slice(skip, wanted);
-      }
-      const tieChars = limit === Infinity ? undefined : this.backwardSortPrefixChars(preparedQuery);
-      let found: RxDocumentData<RxDocType>[] = [];
-      if (tieChars === undefined) {
-        for (const data of statements.rows.iterate(low, high, -1, 0) as IterableIterator<string>) {
-          const doc = JSON.parse(data) as RxDocumentData<RxDocType>;
-          if (!matches || matches(doc)) found.push(doc);
-        }
-      } else {
-        // Newest first, read backwards along the index: stop after `wanted` matches, once the
-        // group of rows that tie with the last one on the sort fields is complete.
-        let lastKey: Buffer | undefined;
-        let tieBytes = 0;
-        for (const [data, key] of statements.rowsBackward.iterate(low, high) as IterableIterator<[string, Buffer]>) {
-          // Every row of the range shares the constant fields, so the tie prefix has one length.
-          if (!lastKey) tieBytes = encodedPrefixLength(key, tieChars);
-          if (found.length >= wanted && lastKey && key.compare(lastKey, 0, tieBytes, 0, tieBytes) !== 0) break;
-          const doc = JSON.parse(data) as RxDocumentData<RxDocType>;
-          if (matches && !matches(doc)) continue;
-          found.push(doc);
-          lastKey = key;
-        }
-      }
-      found = found.sort(getSortComparator(this.schema, query));
-      return skip > 0 || found.length > wanted ? found.slice(skip, wanted) : found;
-    });
-    return { documents };
-  }
-
-  /**
-   * RxDB never counts a descending sort as served by an index, so an inbox page "newest first"
-   * would read and sort the whole range. When the sort is, after the fields the range holds
-   * constant, the index's own next fields all descending (and of types whose index order is
-   * their value order: numbers and booleans), the range read backwards gives the rows in sort
-   * order up to ties. Returns how many characters of the index string decide a tie, or undefined
-   * when the index cannot serve the sort.
-   */
-  private backwardSortPrefixChars(preparedQuery: PreparedQuery<RxDocType>): number | undefined {
-    const { queryPlan, query } = preparedQuery;
-    const index = queryPlan.index;
-    let constant = 0;
-    while (
-      constant < index.length &&
-      queryPlan.startKeys[constant] === queryPlan.endKeys[constant] &&
-      queryPlan.startKeys[constant] !== INDEX_MIN &&
-      queryPlan.startKeys[constant] !== INDEX_MAX
-    ) {
-      constant++;
-    }
-    const sortFields = query.sort.map((part) => Object.entries(part)[0]!);
-    const last = sortFields[sortFields.length - 1];
-    const descending = last && last[0] === this.primaryPath ? sortFields.slice(0, -1) : sortFields;
-    if (descending.length === 0) return undefined;
-    for (let i = 0; i < descending.length; i++) {
-      const [field, direction] = descending[i]!;
-      if (direction !== 'desc' || index[constant + i] !== field) return undefined;
-      const type = getSchemaByObjectPath(this.schema, field).type;
-      if (type !== 'number' && type !== 'integer' && type !== 'boolean') return undefined;
-    }
-    return getIndexStringLength(this.schema, index.slice(0, constant + descending.length));
+    return { documents: this.read('querying', () => this.queries.query(preparedQuery)) };
   }
 
   async count(preparedQuery: PreparedQuery<RxDocType>): Promise<RxStorageCountResult> {
     this.ensureOpen();
-    const { statements, low, high } = this.rangeFor(preparedQuery);
-    const count = this.read('counting', () => {
-      if (preparedQuery.queryPlan.selectorSatisfiedByIndex) {
-        return statements.count.get(low, high) as number;
-      }
-      const matches = getQueryMatcher(this.schema, preparedQuery.query);
-      let n = 0;
-      for (const data of statements.rows.iterate(low, high, -1, 0) as IterableIterator<string>) {
-        if (matches(JSON.parse(data) as RxDocumentData<RxDocType>)) n++;
-      }
-      return n;
-    });
-    // Like RxDB's own storages, count ignores skip and limit (RxDB refuses them on count queries).
-    return { count, mode: 'fast' };
+    return { count: this.read('counting', () => this.queries.count(preparedQuery)), mode: 'fast' };
   }
 
   async getChangedDocumentsSince(
@@ -511,7 +383,7 @@ export class SqliteStorageInstance<RxDocType>
   private closeInstance(): boolean {
     if (this.closed) return false;
     this.closed = true;
-    this.rangeStatements.clear();
+    this.queries.clear();
     this.onClosed(this);
     return releaseConnection(this.connection);
   }
