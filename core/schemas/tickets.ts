@@ -51,6 +51,39 @@ export const TICKET_CLOCKED_FIELDS = [
 ] as const;
 export type TicketClockedField = (typeof TICKET_CLOCKED_FIELDS)[number];
 
+/**
+ * The fields whose overwritten values the history keeps: the clocked ones, and the reference,
+ * which differs only when two workstations opened the same ticket offline (the same mail) and
+ * each gave it a reference: the one that did not stay may already be in a citizen's hands.
+ */
+export const TICKET_HISTORY_FIELDS = [...TICKET_CLOCKED_FIELDS, 'reference'] as const;
+export type TicketHistoryField = (typeof TICKET_HISTORY_FIELDS)[number];
+
+/** Most entries a ticket's history keeps; the oldest are dropped first. */
+export const TICKET_HISTORY_MAX = 50;
+
+/** A value a field held: a string, a timestamp or the list of tags. */
+export type TicketFieldValue = string | number | string[];
+
+/**
+ * A value that lost a sync conflict: two clerks changed the same field offline and the later
+ * edit won (core/sync/ticket-merge.ts). Written only by the merge, never by the screens.
+ */
+export type TicketHistoryEntry = {
+  field: TicketHistoryField;
+  /** The value that was overwritten; absent when the field was empty (an optional field left out). */
+  value?: TicketFieldValue;
+  /** When that value had been set (its `fieldClock`); absent when it had no clock. */
+  clock?: Timestamp;
+  /** users.id of the clerk who had set it (its `fieldBy`), when known. */
+  by?: string;
+  /**
+   * When it was overwritten: the clock of the value that won (or, without one, the ticket's
+   * `updatedAt`). Never the time of the merge itself, so every workstation writes the same entry.
+   */
+  overwrittenAt: Timestamp;
+};
+
 export type Ticket = {
   id: string;
   /** The reference the citizen is given and dictates over the phone. Format: core's ids module. */
@@ -89,6 +122,16 @@ export type Ticket = {
    * field was last set. Written by the sync issue's code; absent on tickets never edited.
    */
   fieldClock?: Partial<Record<TicketClockedField, Timestamp>>;
+  /**
+   * Who (users.id) last set each field, beside its clock, so that a value overwritten in a
+   * conflict keeps its author in `history`. Absent for a field no clerk has stamped.
+   */
+  fieldBy?: Partial<Record<TicketClockedField, string>>;
+  /**
+   * Values that lost a sync conflict, oldest first, at most {@link TICKET_HISTORY_MAX}.
+   * Absent until the first conflict. Merged, never edited (docs/schemas.md#tickets).
+   */
+  history?: TicketHistoryEntry[];
 };
 
 export const ticketSchema: RxJsonSchema<Ticket> = {
@@ -122,6 +165,28 @@ export const ticketSchema: RxJsonSchema<Ticket> = {
       type: 'object',
       additionalProperties: false,
       properties: Object.fromEntries(TICKET_CLOCKED_FIELDS.map((field) => [field, timestampProperty])),
+    },
+    fieldBy: {
+      type: 'object',
+      additionalProperties: false,
+      properties: Object.fromEntries(TICKET_CLOCKED_FIELDS.map((field) => [field, refProperty])),
+    },
+    history: {
+      type: 'array',
+      maxItems: TICKET_HISTORY_MAX,
+      items: {
+        type: 'object',
+        additionalProperties: false,
+        properties: {
+          field: enumProperty(TICKET_HISTORY_FIELDS),
+          // Any value a history field can hold: the subject is the longest string, tags the only list.
+          value: { anyOf: [{ type: 'string', maxLength: 1000 }, timestampProperty, labelListProperty] },
+          clock: timestampProperty,
+          by: refProperty,
+          overwrittenAt: timestampProperty,
+        },
+        required: ['field', 'overwrittenAt'],
+      },
     },
   },
   required: [

@@ -122,6 +122,19 @@ describe('full-text search', () => {
     expect(local.search('  "  ')).toEqual([]);
   });
 
+  it('gives each hit the snippet of its own ticket when many tickets match', async () => {
+    local = await openLocalDatabase({ directory: tmp.folder, name: 'ana' });
+    const streets = ['Mayor', 'Ancha', 'Real', 'Nueva', 'del Sol', 'de la Vega', 'Portugal', 'Castilla'];
+    await local.db.tickets.bulkInsert(streets.map((street, i) => ticket(`t${i}`, `Licencia de obra en calle ${street}`)));
+    await local.searchCaughtUp();
+    const hits = local.search('licencia obra', { limit: 20 });
+    expect(hits).toHaveLength(streets.length);
+    for (const hit of hits) {
+      const street = streets[Number(hit.ticketId.slice(1))]!;
+      expect(strip(hit.snippet)).toBe(`[Licencia] de [obra] en calle ${street}`);
+    }
+  });
+
   it('ranks a ticket whose subject matches above one that only mentions the word in passing', async () => {
     local = await openLocalDatabase({ directory: tmp.folder, name: 'ana' });
     await local.db.tickets.bulkInsert([ticket('t1', 'Consulta general'), ticket('t2', 'Empadronamiento de menor')]);

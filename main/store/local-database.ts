@@ -7,7 +7,8 @@ import { rmSync } from 'node:fs';
 import { addRxPlugin, createRxDatabase, type RxDatabase } from 'rxdb';
 import { RxDBCleanupPlugin } from 'rxdb/plugins/cleanup';
 import { wrappedValidateAjvStorage } from 'rxdb/plugins/validate-ajv';
-import { collections, type Collections } from '../../core/schemas';
+import { COLLECTION_NAMES, collections, type Collections } from '../../core/schemas';
+import { CONFLICT_HANDLERS } from '../../core/sync/conflict-handlers';
 import { getRxStorageSqlite, type Durability } from './index';
 import { SearchIndex, type SearchHit } from './search-index';
 import { isStoreError } from './store-errors';
@@ -68,7 +69,10 @@ export async function openLocalDatabase(options: LocalDatabaseOptions): Promise<
   });
   let search: SearchIndex | undefined;
   try {
-    await db.addCollections(collections);
+    // RxDB 16+ takes the conflict handler per collection: tickets merge field by field.
+    await db.addCollections(
+      Object.fromEntries(COLLECTION_NAMES.map((name) => [name, { ...collections[name], conflictHandler: CONFLICT_HANDLERS[name] }])) as unknown as typeof collections,
+    );
     search = openSearchIndex(file.replace(/\.sqlite$/, '.search.sqlite'));
     await search.follow({ tickets: db.tickets, messages: db.messages });
   } catch (error) {

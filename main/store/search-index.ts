@@ -92,11 +92,13 @@ export class SearchIndex {
       candidates: db.prepare(
         `SELECT rowid, bm25(search_fts, 2.0, 1.0) AS score FROM search_fts WHERE search_fts MATCH ? ORDER BY rowid DESC LIMIT ${RANK_WINDOW}`,
       ),
+      // JavaScript numbers bind as REAL, and FTS5 then ignores a rowid constraint it was given
+      // (it returned the first match instead): hence the CAST.
       snippet: db.prepare(
         `SELECT d.ticket_id AS ticketId, d.doc_key AS key,
                 snippet(search_fts, -1, '${SNIPPET_MARK.start}', '${SNIPPET_MARK.end}', '…', 16) AS snippet
          FROM search_fts JOIN search_docs d ON d.rowid = search_fts.rowid
-         WHERE search_fts MATCH ? AND search_fts.rowid = ?`,
+         WHERE search_fts MATCH ? AND search_fts.rowid = CAST(? AS INTEGER)`,
       ),
     };
   }

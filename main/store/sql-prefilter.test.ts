@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { fillWithDefaultSettings, type MangoQuerySelector } from 'rxdb';
+import { fillWithDefaultSettings, type MangoQuerySelector, type RxDocumentData } from 'rxdb';
 import { sqlPrefilter } from './sql-prefilter';
 
 type Doc = { id: string; status: string; priority: number; tags: string[]; address: { city: string }; lines: { sku: string }[]; flag: boolean; anything: unknown };
@@ -21,7 +21,7 @@ const schema = fillWithDefaultSettings<Doc>({
   required: ['id'],
 });
 
-const prefilter = (selector: Record<string, unknown>) => sqlPrefilter(schema, selector as MangoQuerySelector<Doc>);
+const prefilter = (selector: Record<string, unknown>) => sqlPrefilter(schema, selector as MangoQuerySelector<RxDocumentData<Doc>>);
 
 describe('the SQL pre-filter of a selector', () => {
   it('checks string equality and number ranges on scalar fields, nested objects included', () => {

@@ -1,0 +1,143 @@
+// Signing in to the central server, for the workstation (main/sync) and the server (server/).
+// A short-lived access token goes with every call as `Authorization: Bearer <accessToken>`; when
+// a call answers `token_expired`, the workstation trades its refresh token for new tokens and
+// repeats the call. The refresh token is rotated on every use (a stolen one works once), and the
+// workstation keeps it with the OS keychain (Electron safeStorage).
+import { emailAddressProperty, idProperty, refListProperty, USER_ROLES, type Timestamp, type User } from '../schemas';
+import { jsonCheck } from './json-check';
+import type { Result } from './api-result';
+
+/**
+ * `POST /api/v1/auth/login`. The e-mail is the sign-in name (users.email), lower-cased by the
+ * server. `workstation` names the machine for the audit log ('OAC Centro, puesto 3').
+ */
+export type LoginRequest = { email: string; password: string; workstation?: string };
+
+/** `POST /api/v1/auth/refresh`. */
+export type RefreshRequest = { refreshToken: string };
+
+/** Tokens are opaque to the workstation; the expiry times let it refresh before a call fails. */
+export type AuthTokens = {
+  accessToken: string;
+  accessTokenExpiresAt: Timestamp;
+  refreshToken: string;
+  refreshTokenExpiresAt: Timestamp;
+};
+
+/**
+ * Who signed in: enough to open their local database (one per user) and say who they are
+ * before the first pull. The rest of their `users` document arrives by replication.
+ */
+export type SignedInUser = Pick<User, 'id' | 'name' | 'email' | 'role' | 'departmentIds'>;
+
+/** The answer to a sign-in. */
+export type LoginResponse = AuthTokens & { user: SignedInUser };
+
+/** The answer to a refresh: new tokens (the old refresh token is spent). */
+export type RefreshResponse = AuthTokens;
+
+/**
+ * The longest password the server hashes. Long passphrases are welcome; an unbounded one would
+ * let anyone make the server run scrypt over megabytes per attempt.
+ */
+export const PASSWORD_MAX_LENGTH = 1024;
+
+// `writeOnly` marks a secret: the checks never repeat its value in a message (json-check.ts).
+const password = { type: 'string', minLength: 1, maxLength: PASSWORD_MAX_LENGTH, writeOnly: true, description: `a password of 1 to ${PASSWORD_MAX_LENGTH} characters` } as const;
+const token = { type: 'string', minLength: 16, maxLength: 4096, writeOnly: true, description: 'a token of 16 to 4096 characters' } as const;
+const expiry = { type: 'integer', minimum: 0, maximum: Number.MAX_SAFE_INTEGER, description: 'a time in milliseconds since 1970' } as const;
+
+const tokenProperties = {
+  accessToken: token,
+  accessTokenExpiresAt: expiry,
+  refreshToken: token,
+  refreshTokenExpiresAt: expiry,
+} as const;
+const tokenFields = ['accessToken', 'accessTokenExpiresAt', 'refreshToken', 'refreshTokenExpiresAt'];
+
+const loginRequestCheck = jsonCheck<LoginRequest>(
+  {
+    type: 'object',
+    description: 'an object {email, password, workstation?}',
+    writeOnly: true,
+    additionalProperties: false,
+    required: ['email', 'password'],
+    properties: {
+      email: { ...emailAddressProperty, description: 'an e-mail address' },
+      password,
+      workstation: { type: 'string', minLength: 1, maxLength: 128, description: 'a name of 1 to 128 characters' },
+    },
+  },
+  'login',
+);
+
+const refreshRequestCheck = jsonCheck<RefreshRequest>(
+  {
+    type: 'object',
+    description: 'an object {refreshToken}',
+    writeOnly: true,
+    additionalProperties: false,
+    required: ['refreshToken'],
+    properties: { refreshToken: token },
+  },
+  'refresh',
+);
+
+const loginResponseCheck = jsonCheck<LoginResponse>(
+  {
+    type: 'object',
+    description: 'an object with the tokens and the user',
+    writeOnly: true,
+    additionalProperties: false,
+    required: [...tokenFields, 'user'],
+    properties: {
+      ...tokenProperties,
+      user: {
+        type: 'object',
+        description: 'the signed-in user',
+        additionalProperties: false,
+        required: ['id', 'name', 'email', 'role', 'departmentIds'],
+        properties: {
+          id: { ...idProperty, description: 'a user id' },
+          name: { type: 'string', minLength: 1, maxLength: 256, description: 'a name' },
+          email: { ...emailAddressProperty, description: 'an e-mail address' },
+          role: { type: 'string', enum: USER_ROLES, description: `one of ${USER_ROLES.join(', ')}` },
+          departmentIds: { ...refListProperty, description: 'a list of department ids' },
+        },
+      },
+    },
+  },
+  'login answer',
+);
+
+const refreshResponseCheck = jsonCheck<RefreshResponse>(
+  {
+    type: 'object',
+    description: 'an object with the tokens',
+    writeOnly: true,
+    additionalProperties: false,
+    required: tokenFields,
+    properties: tokenProperties,
+  },
+  'refresh answer',
+);
+
+/** Reads a sign-in on the server. The password never appears in an error message. */
+export function parseLoginRequest(body: unknown): Result<LoginRequest> {
+  return loginRequestCheck(body);
+}
+
+/** Reads a refresh on the server. */
+export function parseRefreshRequest(body: unknown): Result<RefreshRequest> {
+  return refreshRequestCheck(body);
+}
+
+/** Reads the answer to a sign-in on the workstation. */
+export function parseLoginResponse(body: unknown): Result<LoginResponse> {
+  return loginResponseCheck(body);
+}
+
+/** Reads the answer to a refresh on the workstation. */
+export function parseRefreshResponse(body: unknown): Result<RefreshResponse> {
+  return refreshResponseCheck(body);
+}

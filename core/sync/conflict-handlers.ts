@@ -1,0 +1,77 @@
+// RxDB conflict handlers of our collections (RxDB 16+ shape, `RxConflictHandler` in
+// rxdb/src/types/conflict-handling.d.ts): `isEqual` is synchronous and runs for every document
+// of every replication cycle (upstream: "is my state still the one the server has?",
+// downstream: "is the pulled state the one I hold?"), so it must be cheap and never say "equal"
+// of states that differ — an edit judged equal to the server's state is never pushed.
+// `resolve` runs on the workstation when the server answers a push with a conflict; its result is
+// written locally and pushed again against the server's state.
+//
+// RxDB 16+ takes the handler per collection: `addCollections({ tickets: { schema,
+// conflictHandler } })`, so main/store must pass {@link CONFLICT_HANDLERS} with the schemas.
+import type { RxConflictHandler, WithDeleted } from 'rxdb';
+import type { CollectionDocTypes, CollectionName, Message, Ticket } from '../schemas';
+import { sameDocumentState } from './replication-protocol';
+import { mergeTickets } from './ticket-merge';
+
+/**
+ * Tickets merge field by field (ticket-merge.ts). Equal means deep-equal: a ticket is a few
+ * kilobytes, and two states with a different `updatedAt` or `_deleted` (the usual case when they
+ * differ) are told apart before any deep comparison.
+ */
+export const ticketConflictHandler: RxConflictHandler<Ticket> = {
+  isEqual(a, b) {
+    return a.updatedAt === b.updatedAt && a._deleted === b._deleted && sameDocumentState(a, b);
+  },
+  resolve(input) {
+    return Promise.resolve(mergeTickets(input.newDocumentState, input.realMasterState, input.assumedMasterState));
+  },
+};
+
+/**
+ * Messages are immutable (docs/schemas.md): written once, never edited, so two states of one
+ * message are the same message — no need to compare bodies of up to 6 MB. Only `_deleted` is
+ * compared too: a message that leaves a clerk's scope (its ticket moved to another department)
+ * reaches the workstation as a deletion, and must not be judged equal to the copy it holds.
+ * A conflict (two workstations ingested the same mail offline, so the same id) is resolved by
+ * keeping the server's: both describe the same mail. The flip side: a local edit of a message
+ * is never pushed. Write a new message instead.
+ */
+export const messageConflictHandler: RxConflictHandler<Message> = {
+  isEqual(a, b) {
+    return a.id === b.id && a._deleted === b._deleted;
+  },
+  resolve(input) {
+    return Promise.resolve(input.realMasterState);
+  },
+};
+
+/**
+ * The server's state wins, as RxDB's default handler, with deep equality that ignores key order.
+ * For what administrators and supervisors write (users, departments, calendars, templates,
+ * rules): rarely edited in two places at once, and a field-by-field merge of a rule's
+ * conditions would make rules nobody wrote. Citizens too, for now — but clerks write them, so
+ * two clerks editing one citizen offline lose the second edit: a known gap until citizens get
+ * field clocks like tickets.
+ */
+export function serverWinsConflictHandler<T>(): RxConflictHandler<T> {
+  return {
+    isEqual(a: WithDeleted<T>, b: WithDeleted<T>) {
+      return sameDocumentState(a as object, b as object);
+    },
+    resolve(input) {
+      return Promise.resolve(input.realMasterState);
+    },
+  };
+}
+
+/** The handler of every collection, for `addCollections` on the workstation. */
+export const CONFLICT_HANDLERS: { [N in CollectionName]: RxConflictHandler<CollectionDocTypes[N]> } = {
+  tickets: ticketConflictHandler,
+  messages: messageConflictHandler,
+  citizens: serverWinsConflictHandler(),
+  departments: serverWinsConflictHandler(),
+  users: serverWinsConflictHandler(),
+  templates: serverWinsConflictHandler(),
+  rules: serverWinsConflictHandler(),
+  calendars: serverWinsConflictHandler(),
+};

@@ -1,0 +1,145 @@
+/**
+ * A throwaway PostgreSQL cluster for tests, from Debian's binaries (/usr/lib/postgresql/15/bin),
+ * in a temporary folder, on a free loopback port, with fsync off. PostgreSQL refuses to run as
+ * root, so as root initdb and pg_ctl run as the `postgres` user (runuser) in a folder it owns;
+ * as anyone else they run directly (/work/shared/NOTES.md, "PostgreSQL").
+ *
+ * The cluster's default collation is ICU Spanish (es-ES), as a council's database would likely
+ * be: text sorts 'a ä b Z', not in byte order, so a query that forgets `COLLATE "C"` where byte
+ * order matters fails its test here instead of in production.
+ *
+ * One cluster per test file keeps a suite fast (initdb takes about a second): start it in
+ * beforeAll, stop it in afterAll. A cluster left running by a test process that dies is stopped
+ * by an exit hook.
+ */
+import { execFile, execFileSync } from 'node:child_process';
+import { chownSync, existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { promisify } from 'node:util';
+
+const run = promisify(execFile);
+
+export type TestPostgres = {
+  /** `postgres://postgres@127.0.0.1:PORT/postgres`: superuser, trust authentication. */
+  readonly url: string;
+  readonly port: number;
+  /** Stops the server (fast shutdown: connected clients are disconnected) and removes the folder. */
+  stop(): Promise<void>;
+  /**
+   * Stops the server and starts it again on the same port and data, as an operator restarting
+   * PostgreSQL would. `whileDown` runs between the two, to observe clients during the outage.
+   */
+  restart(options?: { whileDown?: () => Promise<void> }): Promise<void>;
+};
+
+export type StartPostgresOptions = {
+  /** Folder of initdb, pg_ctl (default: Debian's PostgreSQL 15, or PG_BIN). */
+  binDir?: string;
+};
+
+const DEFAULT_BIN_DIR = '/usr/lib/postgresql/15/bin';
+
+export async function startPostgres(options: StartPostgresOptions = {}): Promise<TestPostgres> {
+  const binDir = options.binDir ?? process.env.PG_BIN ?? DEFAULT_BIN_DIR;
+  if (!existsSync(path.join(binDir, 'pg_ctl'))) {
+    throw new Error(`PostgreSQL binaries not found in ${binDir} (apt-get install postgresql-15, or set PG_BIN)`);
+  }
+  const asRoot = process.getuid?.() === 0;
+  const folder = mkdtempSync(path.join(tmpdir(), 'ventanilla-pg-'));
+  if (asRoot) {
+    const uid = Number(execFileSync('id', ['-u', 'postgres'], { encoding: 'utf8' }).trim());
+    const gid = Number(execFileSync('id', ['-g', 'postgres'], { encoding: 'utf8' }).trim());
+    chownSync(folder, uid, gid);
+  }
+  const dataDir = path.join(folder, 'data');
+  const logFile = path.join(folder, 'log');
+
+  /** Runs a PostgreSQL binary, as the postgres user when we are root. */
+  const pg = async (binary: string, args: string[]): Promise<void> => {
+    const file = path.join(binDir, binary);
+    const [command, commandArgs] = asRoot ? ['runuser', ['-u', 'postgres', '--', file, ...args]] : [file, args];
+    try {
+      await run(command, commandArgs, { timeout: 60_000 });
+    } catch (error) {
+      const log = existsSync(logFile) ? readFileSync(logFile, 'utf8').slice(-2_000) : '(no log)';
+      throw new Error(`${binary} ${args.join(' ')} failed: ${(error as Error).message}\n${log}`, { cause: error });
+    }
+  };
+
+  let port = 0;
+  const start = () =>
+    pg('pg_ctl', [
+      '-D', dataDir, '-l', logFile, '-w', '-t', '30',
+      // The socket goes into our folder, not /var/run/postgresql (which may not exist or be shared).
+      '-o', `-p ${port} -k ${folder} -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c full_page_writes=off`,
+      'start',
+    ]);
+  const stopServer = (mode: 'fast' | 'immediate' = 'fast') => pg('pg_ctl', ['-D', dataDir, '-m', mode, '-w', 'stop']);
+
+  // If the test process ends without afterAll (a crash, a timeout), do not leave a server behind.
+  const onExit = () => {
+    try {
+      const file = path.join(binDir, 'pg_ctl');
+      const args = ['-D', dataDir, '-m', 'immediate', '-w', 'stop'];
+      if (asRoot) execFileSync('runuser', ['-u', 'postgres', '--', file, ...args], { stdio: 'ignore' });
+      else execFileSync(file, args, { stdio: 'ignore' });
+    } catch {
+      // Already stopped: nothing to do.
+    }
+    rmSync(folder, { recursive: true, force: true });
+  };
+
+  try {
+    await pg('initdb', ['-D', dataDir, '-A', 'trust', '-U', 'postgres', '-E', 'UTF8', '--locale=C.UTF-8', '--locale-provider=icu', '--icu-locale=es-ES', '--no-sync']);
+    // A free port can be taken by someone else between finding and binding it: try a few.
+    for (let attempt = 1; ; attempt++) {
+      port = await freeLoopbackPort();
+      try {
+        await start();
+        break;
+      } catch (error) {
+        if (attempt >= 3) throw error;
+      }
+    }
+  } catch (error) {
+    rmSync(folder, { recursive: true, force: true });
+    throw error;
+  }
+  process.once('exit', onExit);
+
+  return {
+    url: `postgres://postgres@127.0.0.1:${port}/postgres`,
+    port,
+    async stop() {
+      process.removeListener('exit', onExit);
+      try {
+        await stopServer();
+      } finally {
+        rmSync(folder, { recursive: true, force: true });
+      }
+    },
+    async restart({ whileDown } = {}) {
+      await stopServer();
+      try {
+        await whileDown?.();
+      } finally {
+        await start();
+      }
+    },
+  };
+}
+
+/** A TCP port nobody listens on at this moment, on 127.0.0.1. */
+export function freeLoopbackPort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      const port = typeof address === 'object' && address ? address.port : 0;
+      server.close(() => (port ? resolve(port) : reject(new Error('no port assigned'))));
+    });
+  });
+}

@@ -1,0 +1,103 @@
+/**
+ * Runs a server test against both database engines:
+ *
+ * ```ts
+ * describe.each(databaseEngines())('on $name', (engine) => {
+ *   beforeAll(() => engine.start());
+ *   afterAll(() => engine.stop());
+ *   afterEach(() => engine.closeAll());
+ *   it('…', async () => { const db = await engine.open(); … });
+ * });
+ * ```
+ *
+ * Every `open()` without options makes a new empty database (a new SQLite file, a new
+ * PostgreSQL schema on the test file's one cluster), so tests do not see each other's
+ * documents. The PostgreSQL schemas share one database, so their stores hear each other's
+ * NOTIFY: a test that counts change events from several stores makes its own database.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import pg from 'pg';
+import { openServerDatabase, type OpenServerDatabaseOptions, type ServerDatabase } from '../db/index';
+import { startPostgres, type TestPostgres } from './postgres';
+
+export type DatabaseEngine = {
+  readonly name: 'sqlite' | 'postgres';
+  start(): Promise<void>;
+  stop(): Promise<void>;
+  /** Where a new, empty database lives. */
+  newDatabase(): Promise<OpenServerDatabaseOptions>;
+  /** Opens `where` (default: a new empty database); closed by `closeAll`. */
+  open(where?: OpenServerDatabaseOptions): Promise<{ db: ServerDatabase; where: OpenServerDatabaseOptions }>;
+  closeAll(): Promise<void>;
+  /** The PostgreSQL cluster (postgres engine only, after start). */
+  readonly cluster: TestPostgres | null;
+};
+
+export function databaseEngines(): DatabaseEngine[] {
+  return [sqliteEngine(), postgresEngine()];
+}
+
+function tracked(engine: Omit<DatabaseEngine, 'open' | 'closeAll'>): DatabaseEngine {
+  const open: ServerDatabase[] = [];
+  return Object.assign(engine, {
+    async open(where?: OpenServerDatabaseOptions) {
+      const options = where ?? (await engine.newDatabase());
+      const db = await openServerDatabase(options);
+      open.push(db);
+      return { db, where: options };
+    },
+    async closeAll() {
+      await Promise.all(open.splice(0).map((db) => db.close()));
+    },
+  });
+}
+
+export function sqliteEngine(): DatabaseEngine {
+  let folder = '';
+  let count = 0;
+  return tracked({
+    name: 'sqlite',
+    cluster: null,
+    async start() {
+      folder = mkdtempSync(path.join(tmpdir(), 'ventanilla-server-db-'));
+    },
+    async stop() {
+      rmSync(folder, { recursive: true, force: true });
+    },
+    async newDatabase() {
+      return { sqliteFile: path.join(folder, `server-${++count}.sqlite`) };
+    },
+  });
+}
+
+export function postgresEngine(): DatabaseEngine {
+  let count = 0;
+  const engine = {
+    name: 'postgres' as const,
+    cluster: null as TestPostgres | null,
+    async start() {
+      engine.cluster = await startPostgres();
+    },
+    async stop() {
+      await engine.cluster?.stop();
+    },
+    async newDatabase() {
+      const cluster = engine.cluster;
+      if (!cluster) throw new Error('postgres engine not started');
+      // A schema per test, not a database: CREATE DATABASE costs about a second on a small
+      // machine, CREATE SCHEMA nothing. The store's tables go where search_path points.
+      const schema = `ventanilla_test_${++count}`;
+      const admin = new pg.Client({ connectionString: cluster.url });
+      await admin.connect();
+      try {
+        await admin.query(`CREATE SCHEMA ${schema}`);
+      } finally {
+        await admin.end();
+      }
+      return { databaseUrl: `${cluster.url}?options=${encodeURIComponent(`-c search_path=${schema}`)}` };
+    },
+  };
+  return tracked(engine);
+}
