@@ -90,3 +90,6 @@ export function removeDatabaseFiles(file: string): void {
   if (openConnections.has(file)) return;
   for (const suffix of ['', '-wal', '-shm']) rmSync(file + suffix, { force: true });
 }
+
+/** An SQL identifier in double quotes (table names hold ':' and come from collection names). */
+export const quoteIdentifier = (name: string): string => '"' + name.replaceAll('"', '""') + '"';

@@ -28,7 +28,7 @@ import {
 import { now } from 'rxdb/plugins/utils';
 import { encodeIndexString, indexColumns, indexKey, type IndexColumn } from './index-columns';
 import { SqliteQueryRunner } from './sqlite-query';
-import { changeEventsFor, releaseConnection, removeDatabaseFiles, type ChangeEvents, type Connection } from './sqlite-connection';
+import { changeEventsFor, quoteIdentifier, releaseConnection, removeDatabaseFiles, type ChangeEvents, type Connection } from './sqlite-connection';
 import { explainSqliteError, storeError } from './store-errors';
 
 export type SqliteInstanceInternals = {
@@ -40,8 +40,6 @@ export type SqliteInstanceOptions = Record<string, never>;
 
 /** How many deleted documents one cleanup() call purges before yielding (it returns false then). */
 const CLEANUP_BATCH = 2_000;
-
-export const quoteIdentifier = (name: string): string => '"' + name.replaceAll('"', '""') + '"';
 
 export function tableNames(collectionName: string, schemaVersion: number): { docs: string; attachments: string } {
   return {

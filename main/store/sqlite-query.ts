@@ -24,6 +24,7 @@ import {
   type RxJsonSchema,
 } from 'rxdb';
 import { encodedPrefixLength, encodeIndexString, indexKey, type IndexColumn } from './index-columns';
+import { quoteIdentifier } from './sqlite-connection';
 import { sqlPrefilter } from './sql-prefilter';
 
 type RangeStatements = { rows: Statement; rowsBackward: Statement; count: Statement };
@@ -59,7 +60,7 @@ export class SqliteQueryRunner<RxDocType> {
     let statements = this.statements.get(where);
     if (!statements) {
       if (this.statements.size >= MAX_CACHED_SHAPES) this.statements.clear();
-      const from = `FROM "${this.table.replaceAll('"', '""')}" WHERE ${where}`;
+      const from = `FROM ${quoteIdentifier(this.table)} WHERE ${where}`;
       statements = {
         rows: this.db.prepare(`SELECT data ${from} ORDER BY ${index.column} LIMIT ? OFFSET ?`).pluck(),
         rowsBackward: this.db.prepare(`SELECT data, ${index.column} ${from} ORDER BY ${index.column} DESC`).raw(),
