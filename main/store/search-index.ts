@@ -89,16 +89,14 @@ export class SearchIndex {
       setCheckpoint: db.prepare(
         'INSERT INTO search_checkpoints (collection, checkpoint) VALUES (?, ?) ON CONFLICT (collection) DO UPDATE SET checkpoint = excluded.checkpoint',
       ),
+      // One pass: FTS5 builds a snippet only for the rows it returns, so 500 snippets cost less
+      // than running the MATCH again per hit (docs/performance.md, search).
       candidates: db.prepare(
-        `SELECT rowid, bm25(search_fts, 2.0, 1.0) AS score FROM search_fts WHERE search_fts MATCH ? ORDER BY rowid DESC LIMIT ${RANK_WINDOW}`,
-      ),
-      // JavaScript numbers bind as REAL, and FTS5 then ignores a rowid constraint it was given
-      // (it returned the first match instead): hence the CAST.
-      snippet: db.prepare(
-        `SELECT d.ticket_id AS ticketId, d.doc_key AS key,
-                snippet(search_fts, -1, '${SNIPPET_MARK.start}', '${SNIPPET_MARK.end}', '…', 16) AS snippet
-         FROM search_fts JOIN search_docs d ON d.rowid = search_fts.rowid
-         WHERE search_fts MATCH ? AND search_fts.rowid = CAST(? AS INTEGER)`,
+        `SELECT c.rowid AS rowid, c.score AS score, c.snippet AS snippet, d.ticket_id AS ticketId, d.doc_key AS key
+         FROM (SELECT rowid, bm25(search_fts, 2.0, 1.0) AS score,
+                      snippet(search_fts, -1, '${SNIPPET_MARK.start}', '${SNIPPET_MARK.end}', '…', 16) AS snippet
+               FROM search_fts WHERE search_fts MATCH ? ORDER BY rowid DESC LIMIT ${RANK_WINDOW}) c
+         JOIN search_docs d ON d.rowid = c.rowid`,
       ),
     };
   }
@@ -187,20 +185,20 @@ export class SearchIndex {
     const { match } = parseSearch(text);
     if (!match) return [];
     try {
-      const candidates = this.sql.candidates.all(match) as { rowid: number; score: number }[];
+      type Candidate = { rowid: number; score: number; snippet: string; ticketId: string; key: string };
+      const candidates = this.sql.candidates.all(match) as Candidate[];
       candidates.sort((a, b) => a.score - b.score || b.rowid - a.rowid);
       const hits: SearchHit[] = [];
       const seen = new Set<string>();
       for (const candidate of candidates) {
         if (hits.length >= limit) break;
-        const row = this.sql.snippet.get(match, candidate.rowid) as { ticketId: string; key: string; snippet: string } | undefined;
-        if (!row || seen.has(row.ticketId)) continue;
-        seen.add(row.ticketId);
+        if (seen.has(candidate.ticketId)) continue;
+        seen.add(candidate.ticketId);
         hits.push({
-          ticketId: row.ticketId,
-          source: row.key.startsWith('t:') ? 'ticket' : 'message',
-          documentId: row.key.slice(2),
-          snippet: row.snippet,
+          ticketId: candidate.ticketId,
+          source: candidate.key.startsWith('t:') ? 'ticket' : 'message',
+          documentId: candidate.key.slice(2),
+          snippet: candidate.snippet,
           score: candidate.score,
         });
       }

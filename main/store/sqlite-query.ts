@@ -22,6 +22,7 @@ import {
   type PreparedQuery,
   type RxDocumentData,
   type RxJsonSchema,
+  type RxQueryPlan,
 } from 'rxdb';
 import { encodedPrefixLength, encodeIndexString, indexKey, type IndexColumn } from './index-columns';
 import { quoteIdentifier } from './sqlite-connection';
@@ -31,6 +32,22 @@ type RangeStatements = { rows: Statement; rowsBackward: Statement; count: Statem
 
 /** Statement shapes kept prepared; past this many, the cache starts over. */
 const MAX_CACHED_SHAPES = 256;
+/** An `$in` of up to this many values is read as one backward range per value. */
+const MAX_IN_RUNS = 16;
+
+/** How many leading fields of the plan's index the range holds at one value. */
+function constantPrefixLength(plan: RxQueryPlan): number {
+  let constant = 0;
+  while (
+    constant < plan.index.length &&
+    plan.startKeys[constant] === plan.endKeys[constant] &&
+    plan.startKeys[constant] !== INDEX_MIN &&
+    plan.startKeys[constant] !== INDEX_MAX
+  ) {
+    constant++;
+  }
+  return constant;
+}
 
 export class SqliteQueryRunner<RxDocType> {
   private readonly statements = new Map<string, RangeStatements>();
@@ -101,30 +118,78 @@ export class SqliteQueryRunner<RxDocType> {
       return found.slice(skip, wanted);
     }
 
-    const tieChars = limit === Infinity ? undefined : this.backwardSortPrefixChars(preparedQuery);
-    let found: RxDocumentData<RxDocType>[] = [];
-    if (tieChars === undefined) {
+    let found: RxDocumentData<RxDocType>[] | undefined;
+    if (limit !== Infinity) {
+      // Newest first along the index, or one such run per value of an `$in` (several statuses
+      // of a queue), merged below by RxDB's comparator.
+      const runs = this.backwardRuns(preparedQuery);
+      if (runs) found = runs.flatMap((run) => this.topBackward(run.prepared, run.tieChars, wanted, matches));
+    }
+    if (!found) {
+      found = [];
       for (const data of statements.rows.iterate(...params, -1, 0) as IterableIterator<string>) {
         const doc = JSON.parse(data) as RxDocumentData<RxDocType>;
         if (!matches || matches(doc)) found.push(doc);
       }
-    } else {
-      // Newest first, read backwards along the index: stop after `wanted` matches, once the
-      // group of rows that tie with the last one on the sort fields is complete.
-      let lastKey: Buffer | undefined;
-      let tieBytes = 0;
-      for (const [data, key] of statements.rowsBackward.iterate(...params) as IterableIterator<[string, Buffer]>) {
-        // Every row of the range shares the constant fields, so the tie prefix has one length.
-        if (!lastKey) tieBytes = encodedPrefixLength(key, tieChars);
-        if (found.length >= wanted && lastKey && key.compare(lastKey, 0, tieBytes, 0, tieBytes) !== 0) break;
-        const doc = JSON.parse(data) as RxDocumentData<RxDocType>;
-        if (matches && !matches(doc)) continue;
-        found.push(doc);
-        lastKey = key;
-      }
     }
     found = found.sort(getSortComparator(this.schema, query));
     return skip > 0 || found.length > wanted ? found.slice(skip, wanted) : found;
+  }
+
+  /**
+   * The first `wanted` matching rows of a range read backwards along its index, plus the rows
+   * that tie with the last of them on the sort fields (RxDB's comparator orders ties by id).
+   */
+  private topBackward(
+    preparedQuery: PreparedQuery<RxDocType>,
+    tieChars: number,
+    wanted: number,
+    matches: ((doc: RxDocumentData<RxDocType>) => boolean) | undefined,
+  ): RxDocumentData<RxDocType>[] {
+    const { statements, params } = this.range(preparedQuery);
+    const found: RxDocumentData<RxDocType>[] = [];
+    let lastKey: Buffer | undefined;
+    let tieBytes = 0;
+    for (const [data, key] of statements.rowsBackward.iterate(...params) as IterableIterator<[string, Buffer]>) {
+      // Every row of the range shares the constant fields, so the tie prefix has one length.
+      if (!lastKey) tieBytes = encodedPrefixLength(key, tieChars);
+      if (found.length >= wanted && lastKey && key.compare(lastKey, 0, tieBytes, 0, tieBytes) !== 0) break;
+      const doc = JSON.parse(data) as RxDocumentData<RxDocType>;
+      if (matches && !matches(doc)) continue;
+      found.push(doc);
+      lastKey = key;
+    }
+    return found;
+  }
+
+  /**
+   * The backward scans that give a descending sort: the plan's own range when it can
+   * (backwardSortPrefixChars), or, when the field after the constant prefix is an `$in` of a few
+   * values (RxDB's planner turns it into one range from the smallest to the largest), one range
+   * per value — each of which can. Undefined when neither applies.
+   */
+  private backwardRuns(preparedQuery: PreparedQuery<RxDocType>): { prepared: PreparedQuery<RxDocType>; tieChars: number }[] | undefined {
+    const direct = this.backwardSortPrefixChars(preparedQuery);
+    if (direct !== undefined) return [{ prepared: preparedQuery, tieChars: direct }];
+    const { queryPlan, query } = preparedQuery;
+    const position = constantPrefixLength(queryPlan);
+    const field = queryPlan.index[position];
+    const condition = field === undefined ? undefined : (query.selector as Record<string, unknown>)[field];
+    if (!condition || typeof condition !== 'object' || Object.keys(condition).length !== 1) return undefined;
+    const values = (condition as { $in?: unknown }).$in;
+    if (!Array.isArray(values) || values.length < 2 || values.length > MAX_IN_RUNS) return undefined;
+    if (!values.every((value) => typeof value === 'string' || typeof value === 'number')) return undefined;
+    const runs: { prepared: PreparedQuery<RxDocType>; tieChars: number }[] = [];
+    for (const value of new Set(values)) {
+      const startKeys = [...queryPlan.startKeys];
+      const endKeys = [...queryPlan.endKeys];
+      startKeys[position] = endKeys[position] = value;
+      const prepared = { query, queryPlan: { ...queryPlan, startKeys, endKeys } };
+      const tieChars = this.backwardSortPrefixChars(prepared);
+      if (tieChars === undefined) return undefined;
+      runs.push({ prepared, tieChars });
+    }
+    return runs;
   }
 
   /** Like RxDB's own storages, count ignores skip and limit (RxDB refuses them on count queries). */
@@ -150,15 +215,7 @@ export class SqliteQueryRunner<RxDocType> {
   private backwardSortPrefixChars(preparedQuery: PreparedQuery<RxDocType>): number | undefined {
     const { queryPlan, query } = preparedQuery;
     const index = queryPlan.index;
-    let constant = 0;
-    while (
-      constant < index.length &&
-      queryPlan.startKeys[constant] === queryPlan.endKeys[constant] &&
-      queryPlan.startKeys[constant] !== INDEX_MIN &&
-      queryPlan.startKeys[constant] !== INDEX_MAX
-    ) {
-      constant++;
-    }
+    const constant = constantPrefixLength(queryPlan);
     const sortFields = query.sort.map((part) => Object.entries(part)[0]!);
     const last = sortFields[sortFields.length - 1];
     const descending = last && last[0] === this.primaryPath ? sortFields.slice(0, -1) : sortFields;

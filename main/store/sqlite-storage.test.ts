@@ -104,6 +104,18 @@ describe('query and count', () => {
     expect(await ids(instance, newest)).toEqual(['c1', 'c2', 'c5']);
   });
 
+  it('pages newest first over several statuses at once, merging one backward run per status', async () => {
+    const instance = await seed();
+    const active: MangoQuery<Case> = {
+      selector: { _deleted: false, status: { $in: ['open', 'closed'] }, departmentId: 'urbanismo' } as MangoQuerySelector<Case>,
+      sort: [{ updatedAt: 'desc' }],
+      index: ['_deleted', 'status', 'departmentId', 'updatedAt', 'id'],
+    };
+    expect(await ids(instance, { ...active, limit: 2 })).toEqual(['c4', 'c1']);
+    expect(await ids(instance, { ...active, skip: 2, limit: 2 })).toEqual(['c2', 'c5']);
+    expect(await ids(instance, active)).toEqual(['c4', 'c1', 'c2', 'c5']);
+  });
+
   it('finds deleted documents when the selector asks for them', async () => {
     const instance = await seed();
     expect(await ids(instance, { selector: { _deleted: true } as MangoQuerySelector<Case> })).toEqual(['c6']);
