@@ -1,0 +1,140 @@
+// The workstation service without a window: the clerk's local database and its sync with the
+// central server (later the mail), in one Node process. The Electron app starts the same in a
+// utilityProcess; `main/service/cli.ts` starts it from a terminal, for tests and for a council's
+// IT (a mailbox ingested centrally, with no desktop running: DESIGN.md, Mail).
+import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { hostname } from 'node:os';
+import path from 'node:path';
+import { API_PATHS, parseLoginResponse, type AuthTokens, type LoginRequest, type SignedInUser } from '../../core/sync';
+import { openLocalDatabase, type LocalDatabase } from '../store/local-database';
+import { RetryGate, type BackoffPolicy } from '../sync/backoff';
+import { callServer, invalidAnswer, type FetchFunction } from '../sync/server-client';
+import { startSync, type StartSyncOptions, type SyncHandle } from '../sync/start-sync';
+import { SyncError, toSyncError } from '../sync/sync-errors';
+
+export type WorkstationServiceOptions = {
+  /** The folder of this workstation's data: the replica, and who it belongs to. */
+  dataDir: string;
+  serverUrl: string;
+  credentials: LoginRequest;
+  fetch?: FetchFunction;
+  backoff?: BackoffPolicy;
+  /** Passed on to startSync (batch sizes, timeouts). */
+  sync?: Pick<StartSyncOptions, 'pullBatchSize' | 'pushBatchSize' | 'requestTimeoutMs' | 'heartbeatTimeoutMs'>;
+  /** Progress in words, for the log. */
+  log?: (line: string) => void;
+  /** Stops waiting for a first sign-in. */
+  signal?: AbortSignal;
+};
+
+export type WorkstationService = {
+  readonly local: LocalDatabase;
+  readonly sync: SyncHandle;
+  readonly user: SignedInUser;
+  /** Stops the sync, then closes the database. */
+  stop(): Promise<void>;
+};
+
+/** Who this workstation's replica belongs to, kept beside it (never a password or a token). */
+type Profile = { user: SignedInUser; serverUrl: string };
+
+const PROFILE_FILE = 'workstation.json';
+
+function readProfile(dataDir: string): Profile | undefined {
+  try {
+    const profile = JSON.parse(readFileSync(path.join(dataDir, PROFILE_FILE), 'utf8')) as Profile;
+    return typeof profile.user?.id === 'string' ? profile : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+function writeProfile(dataDir: string, profile: Profile): void {
+  const file = path.join(dataDir, PROFILE_FILE);
+  writeFileSync(`${file}.tmp`, `${JSON.stringify(profile, null, 2)}\n`);
+  renameSync(`${file}.tmp`, file);
+}
+
+/**
+ * Starts the service. The replica is one database per clerk, named by their user id, which only
+ * the server knows: the first start signs in first (waiting, with backoff, for the server), and
+ * remembers who signed in; later starts open the replica at once and work offline if need be.
+ */
+export async function startWorkstationService(options: WorkstationServiceOptions): Promise<WorkstationService> {
+  const log = options.log ?? (() => undefined);
+  const fetchFunction = options.fetch ?? ((input, init) => fetch(input, init));
+  const credentials: LoginRequest = { workstation: hostname().slice(0, 128) || 'workstation', ...options.credentials };
+  mkdirSync(options.dataDir, { recursive: true });
+  let profile = readProfile(options.dataDir);
+  if (profile && profile.user.email !== credentials.email.toLowerCase()) {
+    throw new Error(`${options.dataDir} holds the replica of ${profile.user.email}; use another data folder for ${credentials.email}`);
+  }
+  let first: { tokens: AuthTokens; user: SignedInUser } | undefined;
+  if (!profile) {
+    log(`first start: signing in to ${options.serverUrl} as ${credentials.email} to learn whose replica this is`);
+    first = await firstSignIn(options.serverUrl, fetchFunction, credentials, options.backoff, log, options.signal);
+    profile = { user: first.user, serverUrl: options.serverUrl };
+    writeProfile(options.dataDir, profile);
+  }
+  const local = await openLocalDatabase({ directory: options.dataDir, name: profile.user.id });
+  let sync: SyncHandle;
+  try {
+    sync = await startSync({
+      db: local.db,
+      serverUrl: options.serverUrl,
+      credentials,
+      user: profile.user,
+      ...(first && { tokens: first.tokens }),
+      fetch: fetchFunction,
+      backoff: options.backoff,
+      ...options.sync,
+    });
+  } catch (error) {
+    await local.close();
+    throw error;
+  }
+  let stopping: Promise<void> | undefined;
+  return {
+    local,
+    sync,
+    user: profile.user,
+    stop() {
+      stopping ??= (async () => {
+        try {
+          await sync.stop();
+        } finally {
+          await local.close();
+        }
+      })();
+      return stopping;
+    },
+  };
+}
+
+/** Signs in, retrying with backoff while the server cannot be reached; a refusal is final. */
+async function firstSignIn(
+  serverUrl: string,
+  fetchFunction: FetchFunction,
+  credentials: LoginRequest,
+  backoff: BackoffPolicy | undefined,
+  log: (line: string) => void,
+  signal?: AbortSignal,
+): Promise<{ tokens: AuthTokens; user: SignedInUser }> {
+  const gate = new RetryGate(backoff);
+  for (let attempt = 0; ; attempt++) {
+    try {
+      const answer = await callServer(fetchFunction, serverUrl, { method: 'POST', path: API_PATHS.login, body: credentials, timeoutMs: 30_000, signal });
+      const login = parseLoginResponse(answer.body);
+      if (!login.ok) throw invalidAnswer('login answer', login.error.message);
+      const { user, ...tokens } = login.value;
+      return { tokens, user };
+    } catch (caught) {
+      const error = toSyncError(caught);
+      if (error.kind === 'auth' || error.kind === 'refused' || error.kind === 'stopped') {
+        throw new SyncError('signed-out', error.kind === 'auth' ? 'invalid_credentials' : error.code, `signing in failed: ${error.message}`, error.status);
+      }
+      log(`cannot sign in yet (${error.message}); retrying with backoff (attempt ${attempt + 1})`);
+      await gate.wait(attempt, signal);
+    }
+  }
+}

@@ -1,0 +1,49 @@
+// A small council for the sync tests: one department, clerks and an administrator, and tickets
+// as the screens write them.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { NO_DUE_DATE, type Ticket } from '../../../core/schemas';
+import type { CouncilSetup } from './central-server';
+
+export const ANA = { email: 'ana@ayto.test', password: 'una contraseña larga de Ana' };
+export const LUIS = { email: 'luis@ayto.test', password: 'una contraseña larga de Luis' };
+export const ADMIN = { email: 'admin@ayto.test', password: 'una contraseña larga del admin' };
+
+export const COUNCIL: CouncilSetup = {
+  departments: [
+    { id: 'urbanismo', name: 'Urbanismo', code: 'URB' },
+    { id: 'padron', name: 'Padrón', code: 'PAD' },
+  ],
+  users: [
+    { ...ANA, name: 'Ana Pérez', role: 'clerk', departmentIds: ['urbanismo'] },
+    { ...LUIS, name: 'Luis Gil', role: 'clerk', departmentIds: ['urbanismo'] },
+    { ...ADMIN, name: 'Administración', role: 'admin', departmentIds: [] },
+  ],
+};
+
+export function ticket(id: string, at: number, overrides: Partial<Ticket> = {}): Ticket {
+  return {
+    id,
+    reference: `URB-${id.slice(-8)}`,
+    subject: `Solicitud ${id}`,
+    status: 'new',
+    priority: 'normal',
+    channel: 'visit',
+    departmentId: 'urbanismo',
+    assigneeId: '',
+    citizenId: '',
+    createdAt: at,
+    updatedAt: at,
+    lastActivityAt: at,
+    dueAt: NO_DUE_DATE,
+    tags: [],
+    ...overrides,
+  };
+}
+
+/** A temporary folder, removed by `remove()`. */
+export function temporaryFolder(prefix: string): { folder: string; remove(): void } {
+  const folder = mkdtempSync(path.join(tmpdir(), prefix));
+  return { folder, remove: () => rmSync(folder, { recursive: true, force: true }) };
+}

@@ -1,0 +1,149 @@
+/**
+ * Signing in (`POST /api/v1/auth/login`), refreshing tokens (`POST /api/v1/auth/refresh`), and
+ * the `authenticate` hook every other route runs first. Shapes: core/sync/auth-protocol.ts.
+ */
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import {
+  API_PATHS,
+  parseLoginRequest,
+  parseRefreshRequest,
+  type AuthTokens,
+  type LoginResponse,
+  type RefreshResponse,
+  type SignedInUser,
+} from '../../core/sync/replication-protocol';
+import type { ServerDatabase, UserAccount } from '../db/index';
+import { ApiFailure, valueOf } from '../api-errors';
+import { audit } from '../replication/push-documents';
+import { AttemptLimiter, type AttemptLimiterOptions } from './attempt-limiter';
+import { verifyNothing, verifyPassword } from './passwords';
+import { hashRefreshToken, newRefreshToken, type AccessTokenClaims, type TokenSigner } from './tokens';
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    /** Who the request acts for; set by `authenticate`, null on the sign-in routes. */
+    actor: AccessTokenClaims | null;
+  }
+}
+
+export type LoginLimits = {
+  /** Failed sign-ins per e-mail address and client IP (default 10 per 15 minutes). */
+  perAccount: AttemptLimiterOptions;
+  /** Failed sign-ins per client IP, whatever the address (default 100 per 15 minutes). */
+  perIp: AttemptLimiterOptions;
+};
+
+export const DEFAULT_LOGIN_LIMITS: LoginLimits = {
+  perAccount: { max: 10, windowMs: 15 * 60_000 },
+  perIp: { max: 100, windowMs: 15 * 60_000 },
+};
+
+export type AuthOptions = {
+  db: ServerDatabase;
+  signer: TokenSigner;
+  accessTokenTtlMs: number;
+  refreshTokenTtlMs: number;
+  loginLimits: LoginLimits;
+  clock: () => number;
+};
+
+/** The `onRequest` hook of every route but sign-in: a valid, unexpired bearer token, or 401. */
+export function authenticator(signer: TokenSigner, clock: () => number) {
+  return async function authenticate(request: FastifyRequest): Promise<void> {
+    const header = request.headers.authorization;
+    const match = typeof header === 'string' ? /^Bearer\s+(\S+)\s*$/i.exec(header) : null;
+    if (!match) throw new ApiFailure('unauthenticated', 'this call needs "Authorization: Bearer <access token>": sign in first');
+    const checked = signer.verify(match[1]!, clock());
+    if (!checked.ok) {
+      if (checked.reason === 'expired') throw new ApiFailure('token_expired', 'the access token has expired: refresh it and repeat the call');
+      throw new ApiFailure('unauthenticated', 'the access token is not valid here: sign in again');
+    }
+    request.actor = checked.claims;
+  };
+}
+
+export function registerAuthRoutes(app: FastifyInstance, options: AuthOptions): void {
+  const { db, signer, clock } = options;
+  const perAccount = new AttemptLimiter(options.loginLimits.perAccount);
+  const perIp = new AttemptLimiter(options.loginLimits.perIp);
+
+  const issue = async (account: UserAccount): Promise<AuthTokens> => {
+    const now = clock();
+    const access = signer.sign({ userId: account.id, role: account.role, departmentIds: account.departmentIds }, now, options.accessTokenTtlMs);
+    const refresh = newRefreshToken();
+    const refreshTokenExpiresAt = now + options.refreshTokenTtlMs;
+    await db.refreshTokens.insert({ tokenHash: refresh.hash, userId: account.id, createdAt: now, expiresAt: refreshTokenExpiresAt });
+    return { accessToken: access.token, accessTokenExpiresAt: access.expiresAt, refreshToken: refresh.token, refreshTokenExpiresAt };
+  };
+
+  // Small bodies only: a sign-in is a few hundred bytes.
+  const small = { bodyLimit: 16 * 1024 };
+
+  app.post(API_PATHS.login, small, async (request, reply): Promise<LoginResponse> => {
+    const { email, password, workstation } = valueOf(parseLoginRequest(request.body));
+    const now = clock();
+    const accountKey = `${request.ip}\u0000${email.trim().toLowerCase()}`;
+    let wait = perIp.reserve(request.ip, now);
+    if (wait === null) {
+      wait = perAccount.reserve(accountKey, now);
+      if (wait !== null) perIp.release(request.ip, now);
+    }
+    const origin = { ip: request.ip, workstation: workstation ?? null };
+    if (wait !== null) {
+      await audit({ db, log: request.log }, { userId: null, action: 'login', outcome: 'refused', reason: `too many failed sign-ins for ${email}`, detail: origin });
+      throw new ApiFailure('rate_limited', `too many failed sign-ins from this address: wait ${Math.ceil(wait / 1000)} s`, wait / 1000);
+    }
+    const account = await db.users.byEmail(email);
+    const valid = account ? await verifyPassword(password, account.passwordHash) : await verifyNothing(password);
+    if (!account || !valid) {
+      await audit({ db, log: request.log }, {
+        userId: account?.id ?? null,
+        action: 'login',
+        outcome: 'refused',
+        reason: account ? 'wrong password' : `no account for ${email}`,
+        detail: origin,
+      });
+      throw new ApiFailure('invalid_credentials', 'wrong e-mail address or password');
+    }
+    if (!account.active) {
+      await audit({ db, log: request.log }, { userId: account.id, action: 'login', outcome: 'refused', reason: 'the account is disabled', detail: origin });
+      throw new ApiFailure('invalid_credentials', 'this account is disabled: ask an administrator');
+    }
+    perAccount.release(accountKey, now);
+    perIp.release(request.ip, now);
+    const tokens = await issue(account);
+    await audit({ db, log: request.log }, { userId: account.id, action: 'login', outcome: 'ok', detail: origin });
+    request.log.info({ userId: account.id, role: account.role }, 'signed in');
+    void reply.header('cache-control', 'no-store');
+    return { ...tokens, user: await signedInUser(db, account) };
+  });
+
+  app.post(API_PATHS.refresh, small, async (request, reply): Promise<RefreshResponse> => {
+    const { refreshToken } = valueOf(parseRefreshRequest(request.body));
+    const stored = await db.refreshTokens.consume(hashRefreshToken(refreshToken), clock());
+    if (!stored) {
+      await audit({ db, log: request.log }, { userId: null, action: 'refresh', outcome: 'refused', reason: 'unknown, spent or expired refresh token', detail: { ip: request.ip } });
+      throw new ApiFailure('unauthenticated', 'the refresh token is unknown, spent or expired: sign in again');
+    }
+    const account = await db.users.byId(stored.userId);
+    if (!account || !account.active) {
+      await audit({ db, log: request.log }, { userId: stored.userId, action: 'refresh', outcome: 'refused', reason: 'the account is disabled or gone', detail: { ip: request.ip } });
+      throw new ApiFailure('unauthenticated', 'this account can no longer sign in: ask an administrator');
+    }
+    void reply.header('cache-control', 'no-store');
+    // Role and departments come from the account as it is now: a change by an administrator
+    // reaches the user's rights at their next refresh (at most one access token lifetime).
+    return issue(account);
+  });
+}
+
+/** The signed-in user as the workstation needs it; the name comes from the replicated users document. */
+async function signedInUser(db: ServerDatabase, account: UserAccount): Promise<SignedInUser> {
+  const [row] = await db.getDocuments('users', [account.id]);
+  let name = account.email;
+  if (row) {
+    const body = JSON.parse(row.body) as { name?: unknown };
+    if (typeof body.name === 'string' && body.name.length > 0) name = body.name;
+  }
+  return { id: account.id, name, email: account.email, role: account.role, departmentIds: [...account.departmentIds] };
+}

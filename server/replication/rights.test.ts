@@ -1,0 +1,55 @@
+import { describe, expect, it } from 'vitest';
+import type { PushAuthorizationInput } from '../db/index';
+import type { Actor } from '../auth/tokens';
+import { canSee, collectionWriteRefusal, readScopes, rowWriteRefusal } from './rights';
+
+const clerk: Actor = { userId: 'ana', role: 'clerk', departmentIds: ['urbanismo'] };
+const supervisor: Actor = { userId: 'eva', role: 'supervisor', departmentIds: ['padron'] };
+const admin: Actor = { userId: 'root', role: 'admin', departmentIds: [] };
+
+const doc = (id: string, fields: Record<string, unknown> = {}) => ({ id, _deleted: false, ...fields });
+function input(scope: string, stored: { scope: string; fields?: Record<string, unknown> } | null, fields: Record<string, unknown> = {}): PushAuthorizationInput {
+  return { id: 'x', document: doc('x', fields), scope, stored: stored && { document: doc('x', stored.fields ?? { old: true }), scope: stored.scope } };
+}
+const insert = { newDocumentState: doc('x') };
+const update = (assumed: Record<string, unknown>) => ({ assumedMasterState: doc('x', assumed), newDocumentState: doc('x') });
+
+describe('rights', () => {
+  it('reads a clerk’s departments and the intake queue, and everything for an administrator', () => {
+    expect(readScopes(clerk)).toEqual(['urbanismo', '']);
+    expect(readScopes(admin)).toBe('all');
+    expect([canSee(clerk, 'urbanismo'), canSee(clerk, ''), canSee(clerk, '*'), canSee(clerk, 'padron')]).toEqual([true, true, true, false]);
+  });
+
+  it('lets clerks create tickets in any department but change only those in their scope, moving them anywhere', () => {
+    expect(rowWriteRefusal(clerk, 'tickets', input('padron', null), insert)).toBeNull();
+    expect(rowWriteRefusal(clerk, 'tickets', input('padron', { scope: 'urbanismo' }), update({ old: true }))).toBeNull();
+    expect(rowWriteRefusal(clerk, 'tickets', input('', { scope: '' }), update({ old: true }))).toBeNull();
+    expect(rowWriteRefusal(clerk, 'tickets', input('urbanismo', { scope: 'padron' }), update({ old: true }))).toBe(
+      'ticket "x" is in department "padron", which is not one of yours',
+    );
+    // A conflict would hand back the stored document: refused as well.
+    expect(rowWriteRefusal(clerk, 'messages', input('padron', { scope: 'padron' }), insert)).toBe('message "x" is in department "padron", which is not one of yours');
+    // A repeated push that writes nothing is not refused.
+    expect(rowWriteRefusal(clerk, 'tickets', input('padron', { scope: 'padron', fields: {} }), insert)).toBeNull();
+  });
+
+  it('keeps templates and rules to supervisors of their own departments, council-wide ones to administrators', () => {
+    expect(collectionWriteRefusal(clerk, 'templates')).toBe('only supervisors and administrators write templates');
+    expect(rowWriteRefusal(supervisor, 'templates', input('padron', null), insert)).toBeNull();
+    expect(rowWriteRefusal(supervisor, 'rules', input('urbanismo', { scope: 'padron' }), update({ old: true }))).toBe(
+      'rule "x" would belong to department "urbanismo", which you do not supervise',
+    );
+    expect(rowWriteRefusal(supervisor, 'templates', input('*', null), insert)).toBe('template "x" would belong to the whole council, which you do not supervise');
+    expect(rowWriteRefusal(admin, 'templates', input('*', null), insert)).toBeNull();
+  });
+
+  it('keeps departments, users and calendars to administrators, and citizens open to everyone', () => {
+    for (const collection of ['departments', 'users', 'calendars']) {
+      expect(collectionWriteRefusal(supervisor, collection)).toBe(`only administrators write ${collection}`);
+      expect(collectionWriteRefusal(admin, collection)).toBeNull();
+    }
+    expect(collectionWriteRefusal(clerk, 'citizens')).toBeNull();
+    expect(rowWriteRefusal(clerk, 'citizens', input('*', { scope: '*' }), update({ old: true }))).toBeNull();
+  });
+});

@@ -1,0 +1,89 @@
+/**
+ * Who may see and write what (DESIGN.md, Security; issue 3). Pure functions of the actor (from
+ * their access token) and, for writes, of the stored document as the database sees it inside the
+ * push's transaction, under the collection's lock (server/db `authorize`).
+ *
+ * Reading (pull, stream), by scope (server/db/scope-policy.ts):
+ * - admin: everything;
+ * - clerk, supervisor: documents of their departments, of the intake queue (''), and those
+ *   everyone sees ('*': departments, users, calendars, citizens, council-wide templates and rules).
+ *
+ * Writing (push). A row that writes nothing (its stored body already equals the pushed one) is
+ * always allowed. Otherwise:
+ * - tickets, messages: a clerk or supervisor may create one in any department — mail ingestion
+ *   and routing rules create tickets straight into a department, and a clerk who routes a new case
+ *   offline pushes it already routed: refusing that would lose a citizen's case. They may change
+ *   (or conflict with) one only while it is in their scope — then they may also move it anywhere
+ *   (routing): a ticket leaves a clerk's departments only if it was theirs before.
+ * - citizens: every signed-in user (every clerk serves every citizen).
+ * - templates, rules: supervisors, for their own departments (before and after the write);
+ *   council-wide ones (no department) and everything else: administrators.
+ * - departments, users, calendars: administrators only.
+ * - extra collections (tests): every signed-in user.
+ */
+import { decidePushRow, type DocumentState, type PushRow } from '../../core/sync/replication-protocol';
+import { EVERYONE, type PushAuthorizationInput, type Scope } from '../db/index';
+import type { Actor } from '../auth/tokens';
+
+/** The department scopes a user pulls, as server/db's `pull` takes them. */
+export function readScopes(actor: Actor): readonly Scope[] | 'all' {
+  if (actor.role === 'admin') return 'all';
+  return [...new Set([...actor.departmentIds, ''])];
+}
+
+/** Whether a user sees documents of `scope`. */
+export function canSee(actor: Actor, scope: Scope): boolean {
+  if (actor.role === 'admin' || scope === EVERYONE) return true;
+  return scope === '' || actor.departmentIds.includes(scope);
+}
+
+const ADMIN_ONLY = new Set(['departments', 'users', 'calendars']);
+const SUPERVISED = new Set(['templates', 'rules']);
+const CASEWORK = new Set(['tickets', 'messages']);
+
+/**
+ * Whether the user may push to the collection at all, before any document is read: null when
+ * they may, else the reason. Keeps a clerk's push to `users` from ever reaching the database.
+ */
+export function collectionWriteRefusal(actor: Actor, collection: string): string | null {
+  if (actor.role === 'admin') return null;
+  if (ADMIN_ONLY.has(collection)) return `only administrators write ${collection}`;
+  if (SUPERVISED.has(collection) && actor.role !== 'supervisor') return `only supervisors and administrators write ${collection}`;
+  return null;
+}
+
+/**
+ * The rights check of one row, inside the push's transaction: null when allowed, else why not.
+ * `row` is the pushed row itself (for its assumed master state).
+ */
+export function rowWriteRefusal(actor: Actor, collection: string, input: PushAuthorizationInput, row: PushRow): string | null {
+  if (actor.role === 'admin') return null;
+  const decision = decidePushRow(input.stored?.document, { assumedMasterState: row.assumedMasterState, newDocumentState: input.document as DocumentState });
+  // Writes nothing and tells nothing the pusher does not hold already.
+  if (decision === 'unchanged') return null;
+  const refusal = collectionWriteRefusal(actor, collection);
+  if (refusal) return refusal;
+  const what = `${singular(collection)} ${JSON.stringify(input.id)}`;
+  if (CASEWORK.has(collection)) {
+    if (input.stored === null) return null;
+    if (!canSee(actor, input.stored.scope)) return `${what} is in ${describeScope(input.stored.scope)}, which is not one of yours`;
+    return null;
+  }
+  if (SUPERVISED.has(collection)) {
+    const own = (scope: Scope) => scope !== EVERYONE && scope !== '' && actor.departmentIds.includes(scope);
+    if (input.stored !== null && !own(input.stored.scope)) return `${what} belongs to ${describeScope(input.stored.scope)}, which you do not supervise`;
+    if (!own(input.scope)) return `${what} would belong to ${describeScope(input.scope)}, which you do not supervise`;
+    return null;
+  }
+  return null;
+}
+
+function describeScope(scope: Scope): string {
+  if (scope === EVERYONE) return 'the whole council';
+  if (scope === '') return 'the intake queue';
+  return `department ${JSON.stringify(scope)}`;
+}
+
+function singular(collection: string): string {
+  return collection.endsWith('s') ? collection.slice(0, -1) : collection;
+}
