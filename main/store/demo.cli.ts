@@ -74,7 +74,7 @@ try {
       console.log(`    ${found.get(hit.ticketId)?.reference ?? hit.ticketId}  ${snippet}`);
     }
   }
-  console.log('\nThe workstation screens, the central server and sync come with the next issues; this is the database they run on.');
+  console.log('\nThe screens come with the next issue; the central server and a syncing workstation run today (README: npm run server, npm run service).');
 } finally {
   await local.close();
 }
