@@ -203,14 +203,19 @@ export async function startSync(options: StartSyncOptions): Promise<SyncHandle> 
     const pullChannel = `${name}:pull`;
     const pushChannel = `${name}:push`;
 
+    // RxDB takes a page shorter than batchSize for the end of the feed, but the server may cut a
+    // page short (its size limit) and we may leave documents out: read on until the batch is full
+    // or the server has nothing more.
     const pullPage = async (checkpoint: ReplicationCheckpoint | undefined, batchSize: number) => {
       let from = checkpoint ?? null;
+      const collected: DocumentState[] = [];
       for (;;) {
-        const answer = await authorized({ method: 'GET', path: API_PATHS.pull(name), query: pullQueryString({ checkpoint: from, limit: batchSize }) });
+        const limit = batchSize - collected.length;
+        const answer = await authorized({ method: 'GET', path: API_PATHS.pull(name), query: pullQueryString({ checkpoint: from, limit }) });
         const page = parsePullResponse(answer.body);
         if (!page.ok) throw invalidAnswer(`pull of ${name}`, page.error.message);
         const { documents } = page.value;
-        if (documents.length === 0) return { documents: [], checkpoint: from ?? page.value.checkpoint ?? undefined };
+        if (documents.length === 0) return { documents: collected, checkpoint: from ?? page.value.checkpoint ?? undefined };
         const next = page.value.checkpoint!;
         // A checkpoint that does not move forward would make RxDB pull the same page forever.
         if (!isAfterCheckpoint(next, from)) {
@@ -233,9 +238,9 @@ export async function startSync(options: StartSyncOptions): Promise<SyncHandle> 
           status.failed(pullChannel, error);
           problems$.next({ collection: name, error, documentIds: setAside });
         }
-        // An empty page ends RxDB's pull: when every document was left out, read on.
-        if (accepted.length > 0) return { documents: accepted, checkpoint: next };
+        collected.push(...accepted);
         from = next;
+        if (collected.length >= batchSize) return { documents: collected, checkpoint: next };
       }
     };
 
