@@ -115,7 +115,13 @@ export class SearchIndex {
       { name: 'messages', storage: collections.messages.storageInstance as Followed['storage'] },
     ];
     for (const entry of followed) {
-      this.subscriptions.push(entry.storage.changeStream().subscribe(() => void this.catchUp(entry)));
+      // A failed catch-up (a full disk, say) loses nothing: the checkpoint did not move, and the
+      // next change or start tries again. It must not become an unhandled rejection.
+      this.subscriptions.push(
+        entry.storage.changeStream().subscribe(() => {
+          this.catchUp(entry).catch((error: unknown) => console.error(`search index ${this.file}: ${String(error)}`));
+        }),
+      );
     }
     await Promise.all(followed.map((entry) => this.catchUp(entry)));
   }
