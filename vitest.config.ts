@@ -8,6 +8,8 @@ export default defineConfig({
     // Native modules (better-sqlite3) and child processes: separate processes keep them isolated.
     pool: 'forks',
     testTimeout: 30_000,
+    // The JSON report lets .ci/run close with a plain 'N passed, N failed' line.
+    reporters: ['default', ['json', { outputFile: 'test-results/vitest.json' }]],
     hookTimeout: 30_000,
   },
 });
