@@ -1,28 +1,13 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { MangoQuery } from 'rxdb';
-import { INTAKE_DEPARTMENT_ID, NO_CITIZEN, NO_DUE_DATE, UNASSIGNED } from './fields';
+import { INTAKE_DEPARTMENT_ID, NO_CITIZEN, NO_DUE_DATE } from './fields';
 import { ticketSchema, type Ticket } from './tickets';
+import { intakeTicket } from './test-fixtures';
 import { DAY, MINUTE, T0, openTestDatabase, plannedIndex, without, writeError, type TestDatabase } from './test-kit';
 
 /** A mail to the general mailbox, not yet routed: intake queue, nobody on it, no deadline. */
 function mailInIntake(overrides: Partial<Ticket> = {}): Ticket {
-  return {
-    id: '01959c7e-2b40-7c3a-9f1e-4a2b8c0d1e2f',
-    reference: '2025-000123',
-    subject: 'Ruido nocturno en la calle Mayor',
-    status: 'new',
-    priority: 'normal',
-    channel: 'email',
-    departmentId: INTAKE_DEPARTMENT_ID,
-    assigneeId: UNASSIGNED,
-    citizenId: 'cit-0001',
-    createdAt: T0,
-    updatedAt: T0,
-    lastActivityAt: T0,
-    dueAt: NO_DUE_DATE,
-    tags: [],
-    ...overrides,
-  };
+  return intakeTicket(T0, overrides);
 }
 
 /** A phone call about a building licence, routed by a rule, assigned, with a legal deadline. */

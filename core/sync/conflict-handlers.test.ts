@@ -5,7 +5,7 @@ import { replicateRxCollection } from 'rxdb/plugins/replication';
 import { getRxStorageMemory } from 'rxdb/plugins/storage-memory';
 import { wrappedValidateAjvStorage } from 'rxdb/plugins/validate-ajv';
 import { COLLECTION_NAMES, collections, type Message } from '../schemas';
-import { INTAKE_DEPARTMENT_ID, NO_DUE_DATE, UNASSIGNED } from '../schemas/fields';
+import { intakeTicket } from '../schemas/test-fixtures';
 import type { Ticket } from '../schemas/tickets';
 import { CONFLICT_HANDLERS, messageConflictHandler, serverWinsConflictHandler, ticketConflictHandler } from './conflict-handlers';
 import {
@@ -32,24 +32,7 @@ const T0 = Date.UTC(2025, 2, 17, 9, 0, 0);
 const MINUTE = 60_000;
 
 function ticket(overrides: Partial<Ticket> = {}): WithDeleted<Ticket> {
-  return {
-    id: '01959c7e-2b40-7c3a-9f1e-4a2b8c0d1e2f',
-    reference: '2025-000123',
-    subject: 'Ruido nocturno en la calle Mayor',
-    status: 'new',
-    priority: 'normal',
-    channel: 'email',
-    departmentId: INTAKE_DEPARTMENT_ID,
-    assigneeId: UNASSIGNED,
-    citizenId: 'cit-0001',
-    createdAt: T0,
-    updatedAt: T0,
-    lastActivityAt: T0,
-    dueAt: NO_DUE_DATE,
-    tags: [],
-    _deleted: false,
-    ...overrides,
-  };
+  return { ...intakeTicket(T0), _deleted: false, ...overrides };
 }
 
 function message(overrides: Partial<Message> = {}): WithDeleted<Message> {

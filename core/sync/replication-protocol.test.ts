@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { INTAKE_DEPARTMENT_ID, NO_DUE_DATE, UNASSIGNED } from '../schemas/fields';
+import { intakeTicket } from '../schemas/test-fixtures';
 import type { Ticket } from '../schemas/tickets';
 import {
   API_ERROR_CODES,
@@ -37,24 +37,7 @@ import { COLLECTION_NAMES } from '../schemas';
 const T0 = Date.UTC(2025, 2, 17, 9, 0, 0);
 
 function ticket(overrides: Partial<Ticket> = {}): Ticket & { _deleted: boolean } {
-  return {
-    id: 'tkt-1',
-    reference: '2025-000123',
-    subject: 'Ruido nocturno',
-    status: 'new',
-    priority: 'normal',
-    channel: 'email',
-    departmentId: INTAKE_DEPARTMENT_ID,
-    assigneeId: UNASSIGNED,
-    citizenId: 'cit-0001',
-    createdAt: T0,
-    updatedAt: T0,
-    lastActivityAt: T0,
-    dueAt: NO_DUE_DATE,
-    tags: [],
-    _deleted: false,
-    ...overrides,
-  };
+  return { ...intakeTicket(T0, { id: 'tkt-1', subject: 'Ruido nocturno' }), _deleted: false, ...overrides };
 }
 
 /** The message of a refused check, or a failure if it was accepted. */

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { WithDeleted } from 'rxdb';
 import { INTAKE_DEPARTMENT_ID, NO_DUE_DATE, UNASSIGNED } from '../schemas/fields';
+import { intakeTicket } from '../schemas/test-fixtures';
 import {
   TICKET_CLOCKED_FIELDS,
   TICKET_HISTORY_MAX,
@@ -23,24 +24,7 @@ type TicketState = WithDeleted<Ticket>;
 
 /** A mail to the general mailbox, as both workstations received it from the server. */
 function ticket(overrides: Partial<TicketState> = {}): TicketState {
-  return {
-    id: '01959c7e-2b40-7c3a-9f1e-4a2b8c0d1e2f',
-    reference: '2025-000123',
-    subject: 'Ruido nocturno en la calle Mayor',
-    status: 'new',
-    priority: 'normal',
-    channel: 'email',
-    departmentId: INTAKE_DEPARTMENT_ID,
-    assigneeId: UNASSIGNED,
-    citizenId: 'cit-0001',
-    createdAt: T0,
-    updatedAt: T0,
-    lastActivityAt: T0,
-    dueAt: NO_DUE_DATE,
-    tags: [],
-    _deleted: false,
-    ...overrides,
-  };
+  return { ...intakeTicket(T0), _deleted: false, ...overrides };
 }
 
 /** Equal as JSON, whatever the key order: the way RxDB and the server compare documents. */

@@ -17,7 +17,7 @@ import { EventHub } from './events';
 import { MIGRATIONS_TABLE_SQL, loadMigrations, pendingMigrations, type AppliedMigration } from './migrations';
 import { CHANGES_CHANNEL, ChangeListener } from './postgres-listener';
 import { buildPullQuery, toPullResult, type PullRow } from './pull';
-import { PushRefused, pushDocuments, type PushTransaction, type StoredState } from './push';
+import { pushInTransaction, type PushTransaction, type StoredState } from './push';
 import { toPositional, type SqlParams, type SqlRunner } from './sql-runner';
 import type { DatabaseEvent, ServerDatabase, StoredDocument } from './types';
 
@@ -119,13 +119,7 @@ export async function openPostgresDatabase(options: PostgresDatabaseOptions): Pr
   return {
     engine: 'postgres',
     async push(collection, rows, pushOptions = {}) {
-      const primaryKey = options.primaryKeys?.[collection] ?? 'id';
-      try {
-        return await transaction((tx) => pushDocuments(tx, collection, primaryKey, rows, pushOptions));
-      } catch (error) {
-        if (error instanceof PushRefused) return { conflicts: [], written: [], retried: [], refused: error.refused, updatedAt: null };
-        throw error;
-      }
+      return pushInTransaction(transaction, collection, options.primaryKeys?.[collection] ?? 'id', rows, pushOptions);
     },
     async pull(collection, checkpoint, limit, pullOptions = {}) {
       const { sql, params } = buildPullQuery({ byteOrder: ' COLLATE "C"' }, collection, checkpoint, limit, pullOptions);

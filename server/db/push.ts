@@ -46,6 +46,25 @@ export class PushRefused extends Error {
   }
 }
 
+/**
+ * One push as one transaction of the engine: `transaction` runs the callback in BEGIN … COMMIT and
+ * rolls back when it throws. A refused row rolls the whole push back and is answered, not thrown.
+ */
+export async function pushInTransaction(
+  transaction: (work: (tx: PushTransaction) => Promise<PushResult>) => Promise<PushResult>,
+  collection: string,
+  primaryKey: string,
+  rows: readonly ReplicationPushRow[],
+  options: PushOptions = {},
+): Promise<PushResult> {
+  try {
+    return await transaction((tx) => pushDocuments(tx, collection, primaryKey, rows, options));
+  } catch (error) {
+    if (error instanceof PushRefused) return { conflicts: [], written: [], retried: [], refused: error.refused, updatedAt: null };
+    throw error;
+  }
+}
+
 /** A stored document: its parsed body and scope. */
 type Current = { document: ReplicatedDocument; scope: Scope };
 

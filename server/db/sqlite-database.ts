@@ -16,7 +16,7 @@ import { ServerDatabaseError } from './errors';
 import { EventHub } from './events';
 import { MIGRATIONS_TABLE_SQL, loadMigrations, pendingMigrations, type AppliedMigration } from './migrations';
 import { buildPullQuery, toPullResult, type PullRow } from './pull';
-import { PushRefused, pushDocuments, type PushTransaction, type StoredState } from './push';
+import { pushInTransaction, type PushTransaction, type StoredState } from './push';
 import { createSerialQueue, type SerialQueue } from './serial-queue';
 import type { SqlParams, SqlRunner } from './sql-runner';
 import type { DatabaseEvent, ServerDatabase, StoredDocument } from './types';
@@ -102,13 +102,7 @@ export async function openSqliteDatabase(options: SqliteDatabaseOptions): Promis
   return {
     engine: 'sqlite',
     async push(collection, rows, pushOptions = {}) {
-      const primaryKey = options.primaryKeys?.[collection] ?? 'id';
-      try {
-        return await transaction((tx) => pushDocuments(tx, collection, primaryKey, rows, pushOptions));
-      } catch (error) {
-        if (error instanceof PushRefused) return { conflicts: [], written: [], retried: [], refused: error.refused, updatedAt: null };
-        throw error;
-      }
+      return pushInTransaction(transaction, collection, options.primaryKeys?.[collection] ?? 'id', rows, pushOptions);
     },
     async pull(collection, checkpoint, limit, pullOptions = {}) {
       const { sql, params } = buildPullQuery({ byteOrder: '' }, collection, checkpoint, limit, pullOptions);
