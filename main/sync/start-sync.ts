@@ -9,7 +9,6 @@ import { replicateRxCollection, type RxReplicationState } from 'rxdb/plugins/rep
 import type { CollectionName, Collections } from '../../core/schemas';
 import {
   API_PATHS,
-  CONFLICT_HANDLERS,
   DOCUMENT_STATE_CHECKS,
   isAfterCheckpoint,
   parsePullResponse,
@@ -195,10 +194,12 @@ export async function startSync(options: StartSyncOptions): Promise<SyncHandle> 
   const counters: PendingPushCounter<DocumentState>[] = [];
   for (const name of names) {
     const collection = options.db.collections[name] as RxCollection;
-    // RxDB takes the conflict handler from the collection (v16+). main/store opens the
-    // collections without one, which leaves RxDB's default: "the server wins", which would drop
-    // a clerk's ticket edit on a conflict. Ours merge tickets field by field.
-    if (collection.conflictHandler === defaultConflictHandler) collection.conflictHandler = CONFLICT_HANDLERS[name] as typeof collection.conflictHandler;
+    // RxDB takes the conflict handler from the collection (v16+); openLocalDatabase installs
+    // core's (tickets merge field by field). RxDB's default, "the server wins", would drop a
+    // clerk's edit on a conflict: refuse a database opened without them.
+    if (collection.conflictHandler === defaultConflictHandler) {
+      throw new Error(`collection ${name} has RxDB's default conflict handler; open the database with openLocalDatabase (core/sync CONFLICT_HANDLERS)`);
+    }
     const check = DOCUMENT_STATE_CHECKS[name];
     const pullChannel = `${name}:pull`;
     const pushChannel = `${name}:push`;
