@@ -43,6 +43,7 @@ describe('departments schema', () => {
       },
       urbanismo({ id: 'cementerio', name: 'Cementerio Municipal', code: 'CEM', mailAliases: [], sla: {}, assignmentMode: 'manual', active: false }),
       urbanismo({ id: 'servicios-sociales', name: 'Servicios Sociales', code: 'SSO', assignmentMode: 'skill', mailAliases: [] }),
+      urbanismo({ id: 'padron', name: 'Padrón', code: 'PAD', mailAliases: [], maxOpenPerClerk: 25 }),
     ]);
     expect(result.error).toEqual([]);
   });
@@ -55,6 +56,8 @@ describe('departments schema', () => {
     ['a code in lower case', { code: 'urb' }],
     ['a mail alias that is not an address', { mailAliases: ['urbanismo'] }],
     ['the active flag written as text', { active: 'sí' }],
+    ['a cap of no open tickets per clerk', { maxOpenPerClerk: 0 }],
+    ['a cap of open tickets that is not whole', { maxOpenPerClerk: 2.5 }],
   ])('refuses a department with %s', async (_case, change) => {
     expect(await writeError(db.departments.insert({ ...urbanismo(), ...change } as Department))).toBe('VD2');
   });

@@ -50,6 +50,11 @@ export type Department = {
   calendarId?: string;
   sla: SlaPolicy;
   assignmentMode: AssignmentMode;
+  /**
+   * Most open tickets (new, open, pending) automatic assignment gives one clerk of the
+   * department; absent: no cap. A supervisor assigning by hand may go past it.
+   */
+  maxOpenPerClerk?: number;
   /** Inactive departments keep their history but take no new tickets. */
   active: boolean;
   createdAt: Timestamp;
@@ -85,6 +90,7 @@ export const departmentSchema: RxJsonSchema<Department> = {
       properties: { response: slaPeriod, resolution: slaPeriod },
     },
     assignmentMode: enumProperty(ASSIGNMENT_MODES),
+    maxOpenPerClerk: { type: 'integer', minimum: 1, maximum: 10_000 },
     active: { type: 'boolean' },
     createdAt: timestampProperty,
     updatedAt: timestampProperty,

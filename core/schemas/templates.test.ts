@@ -45,6 +45,7 @@ describe('templates schema', () => {
           { label: 'Modelo de solicitud', url: 'https://sede.ayto-villanueva.es/tramites/obra-menor' },
           { label: 'Ordenanza fiscal', url: 'https://www.ayto-villanueva.es/ordenanzas/icio.pdf' },
         ],
+        keywords: ['obra menor', 'reforma', 'declaración responsable'],
       }),
       acknowledgement({ id: 'tpl-old', key: 'horario-verano', title: 'Horario de verano', links: [], active: false }),
     ]);
@@ -58,6 +59,8 @@ describe('templates schema', () => {
     ['a key with spaces', { key: 'acuse de recibo' }],
     ['a language that is not a language tag', { language: 'castellano' }],
     ['an empty title', { title: '' }],
+    ['an empty keyword', { keywords: [''] }],
+    ['the same keyword twice', { keywords: ['ibi', 'ibi'] }],
   ])('refuses a template with %s', async (_case, change) => {
     expect(await writeError(db.templates.insert({ ...acknowledgement(), ...change } as Template))).toBe('VD2');
   });

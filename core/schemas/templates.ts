@@ -1,6 +1,6 @@
 // A canned answer, in one language, for one department or for the whole council.
 import type { RxJsonSchema } from 'rxdb';
-import { idProperty, languageProperty, refProperty, timestampProperty, type Timestamp } from './fields';
+import { idProperty, labelListProperty, languageProperty, refProperty, timestampProperty, type Timestamp } from './fields';
 
 /** A link to the council's official site or e-office (sede electrónica). */
 export type TemplateLink = { label: string; url: string };
@@ -24,6 +24,11 @@ export type Template = {
    */
   body: string;
   links: TemplateLink[];
+  /**
+   * Words citizens use for what the template answers ('empadronarme', 'volante'), beside its
+   * title and body, for suggesting it while a clerk reads a ticket (core/templates/suggest.ts).
+   */
+  keywords?: string[];
   active: boolean;
   createdAt: Timestamp;
   updatedAt: Timestamp;
@@ -57,6 +62,7 @@ export const templateSchema: RxJsonSchema<Template> = {
         required: ['label', 'url'],
       },
     },
+    keywords: labelListProperty,
     active: { type: 'boolean' },
     createdAt: timestampProperty,
     updatedAt: timestampProperty,

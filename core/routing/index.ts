@@ -1,0 +1,35 @@
+/**
+ * Routing of new tickets: rules (compile once, route each ticket, preview, re-apply) and fair
+ * assignment to clerks. Pure and deterministic; docs/routing.md explains the choices.
+ */
+export {
+  ROUTING_BODY_LIMIT,
+  compareRules,
+  compileRule,
+  compileRules,
+  ruleProblem,
+  type CompiledRule,
+  type CompiledRules,
+  type RoutingContext,
+  type RoutingTicket,
+  type RuleProblem,
+  type RuleRef,
+} from './rule-compiler';
+export { routeTicket, type RoutingDecision } from './rule-engine';
+export { previewRule, reapplyRules, type ReapplyOptions, type ReapplyProgress, type ReapplyResult, type RouteChange, type RoutedTicket, type RulePreview } from './rule-preview';
+export {
+  ASSIGNMENT_REASONS,
+  assignmentCandidates,
+  chooseAssignee,
+  clerkLoads,
+  manualAssignmentProblem,
+  type AssignmentCandidate,
+  type AssignmentOutcome,
+  type AssignmentReason,
+  type AssignmentTicket,
+  type ClerkLoad,
+} from './assignment';
+export { compilePhrase, wordKey, WordIndex, type Phrase } from './word-matcher';
+export { departmentCalendar, departmentDeadlines, type TicketDeadlines } from './sla';
+export { planNewTicket, type AutoReplyPlan, type NewTicketInput, type NewTicketPlan } from './new-ticket';
+export { councilDefaults, DEFAULTS_MAIL_DOMAIN, DEFAULTS_SEDE_URL, type CalendarSeed, type CouncilDefaults, type CouncilDefaultsFiles, type CouncilDefaultsOptions } from './council-defaults';
