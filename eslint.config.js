@@ -5,7 +5,7 @@ import tseslint from 'typescript-eslint';
 import globals from 'globals';
 
 const nodeBuiltins = { regex: '^node:|^(fs|path|os|child_process|crypto|worker_threads|net|http|https|stream|url|util)(/|$)', message: 'core/ and renderer/ run without Node: keep I/O in main/ or server/.' };
-const electron = { group: ['electron', 'electron/*'], message: 'Only main/index.ts (the Electron shell) and preload/ import electron.' };
+const electron = { group: ['electron', 'electron/*'], message: 'Only the Electron shell (main/index.ts, main/shell/) and preload/ import electron.' };
 const toFolder = (folder, why) => ({ regex: `^(\\.\\./)+${folder}(/|$)`, message: why });
 const intoMain = toFolder('main', 'main/ is the workstation service: share through core/ instead.');
 const intoServer = toFolder('server', 'server/ is the central server: share through core/ instead.');
@@ -30,8 +30,9 @@ export default tseslint.config(
   { files: ['core/**'], rules: restrict(nodeBuiltins, electron, nativeDb, intoMain, intoServer, intoRenderer, intoPreload) },
   { files: ['renderer/**'], languageOptions: { globals: { ...globals.browser } }, rules: restrict(nodeBuiltins, electron, nativeDb, intoMain, intoServer, intoPreload) },
   { files: ['preload/**'], rules: restrict(nativeDb, intoMain, intoServer, intoRenderer) },
-  { files: ['main/**'], ignores: ['main/index.ts'], rules: restrict(electron, intoServer, intoRenderer, intoPreload) },
-  { files: ['main/index.ts'], rules: restrict(intoServer, intoRenderer) },
+  { files: ['main/**'], ignores: ['main/index.ts', 'main/shell/**'], rules: restrict(electron, intoServer, intoRenderer, intoPreload) },
+  // The Electron shell: main/index.ts wires the modules of main/shell/, the only other code that imports electron.
+  { files: ['main/index.ts', 'main/shell/**'], rules: restrict(intoServer, intoRenderer) },
   { files: ['server/**'], rules: restrict(electron, intoMain, intoRenderer, intoPreload) },
   // Benchmarks and command-line tools print their results.
   { files: ['bench/**', '**/cli/**', '**/*.cli.ts'], rules: { 'no-console': 'off' } },

@@ -14,6 +14,7 @@ export const APP_ERROR_CODES = [
   'invalid_credentials',
   'server_unreachable',
   'bad_server_address',
+  'rate_limited',
   'not_found',
   'forbidden',
   'internal',
@@ -76,6 +77,8 @@ export type AppApi = {
   'session:work-locally': (a: { name: string; email: string }) => Session;
   'session:sign-out': (a: Record<string, never>) => Session;
   'sync:status': (a: Record<string, never>) => SyncStatusView;
+  /** Tries the central server now instead of when the backoff says (a "Reintentar" button). */
+  'sync:retry-now': (a: Record<string, never>) => SyncStatusView;
   'search:tickets': (a: { text: string; limit?: number }) => TicketSearchHit[];
   /** Says what this clerk is doing on a ticket (null: nothing), for the others' presence. */
   'presence:announce': (a: { ticketId: string | null; activity: 'viewing' | 'replying' }) => null;
@@ -91,5 +94,12 @@ export type AppEvents = {
   session: Session;
   'sync:status': SyncStatusView;
   presence: PresenceEntry[];
+  /**
+   * Another clerk (or a rule) assigned a ticket to the signed-in clerk; arrives by replication.
+   * The Electron shell turns it into a native notification.
+   */
+  'ticket:assigned': TicketAssigned;
 };
+
+export type TicketAssigned = { ticketId: string; reference: string; subject: string; assignedBy?: string };
 export type AppEvent = keyof AppEvents;

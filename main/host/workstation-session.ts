@@ -1,0 +1,285 @@
+// The clerk's session in the workstation service: who is signed in and how (against a central
+// server, or on this PC only), their local database, its sync and its search. Starts where the
+// clerk left off: the last session reopens at start, offline if need be, with the tokens it kept.
+import path from 'node:path';
+import type { Subscription } from 'rxjs';
+import type { RxDatabase } from 'rxdb';
+import { newId } from '../../core/ids';
+import type { AppEvents, Session, Settings, SyncStatusView, TicketSearchHit } from '../../core/app-api';
+import type { Collections } from '../../core/schemas';
+import type { AuthTokens, SignedInUser } from '../../core/sync';
+import { openLocalDatabase, type LocalDatabase } from '../store/local-database';
+import type { FetchFunction } from '../sync/server-client';
+import { startSync, type SyncHandle } from '../sync/start-sync';
+import type { SyncStatus } from '../sync/sync-status';
+import { forgetTokens, readHostState, readTokens, writeHostState, writeTokens, type CurrentSession, type HostState } from './host-state';
+import { AppFailure, normalizeServerUrl, signInFailure, signInOnce } from './sign-in';
+import { watchAssignments } from './assignment-watch';
+
+export type EventSink = <E extends keyof AppEvents>(event: E, value: AppEvents[E]) => void;
+
+export type WorkstationSessionOptions = {
+  /** The workstation's data folder: its state file, tokens, and `replicas/` (one database per clerk). */
+  dataDir: string;
+  fetch?: FetchFunction;
+  /** Every event for the screens goes here (the service fans it out to every connection). */
+  emit: EventSink;
+  log?: (line: string) => void;
+};
+
+type Open = {
+  current: CurrentSession;
+  local: LocalDatabase;
+  sync?: SyncHandle;
+  subscriptions: Subscription[];
+};
+
+const SIGNED_OUT_STATUS: SyncStatusView = { state: 'signed-out', pendingPushes: 0, liveUpdates: false };
+const LOCAL_STATUS: SyncStatusView = { state: 'local-only', pendingPushes: 0, liveUpdates: false };
+
+function statusView(status: SyncStatus): SyncStatusView {
+  return {
+    state: status.state,
+    pendingPushes: status.pendingPushes,
+    liveUpdates: status.liveUpdates,
+    ...(status.offlineSince !== undefined && { offlineSince: status.offlineSince }),
+    ...(status.lastSyncAt !== undefined && { lastSyncAt: status.lastSyncAt }),
+    ...(status.lastError !== undefined && { lastError: status.lastError }),
+    ...(status.lastErrorAt !== undefined && { lastErrorAt: status.lastErrorAt }),
+  };
+}
+
+export class WorkstationSession {
+  private state: HostState;
+  private open: Open | undefined;
+  /** One change of session at a time: a sign-in while another is still opening waits for it. */
+  private queue: Promise<unknown> = Promise.resolve();
+  private readonly databaseListeners = new Set<(db: RxDatabase<Collections> | undefined) => void>();
+  private readonly fetch: FetchFunction;
+  private readonly log: (line: string) => void;
+
+  constructor(private readonly options: WorkstationSessionOptions) {
+    this.state = readHostState(options.dataDir);
+    this.fetch = options.fetch ?? ((input, init) => fetch(input, init));
+    this.log = options.log ?? (() => undefined);
+  }
+
+  get replicasDir(): string {
+    return path.join(this.options.dataDir, 'replicas');
+  }
+
+  /** The open database, for the remote storage; undefined while signed out. */
+  get database(): RxDatabase<Collections> | undefined {
+    return this.open?.local.db;
+  }
+
+  get user(): SignedInUser | undefined {
+    return this.open?.current.user;
+  }
+
+  /** The access token of the central session, for the presence client (undefined offline or local). */
+  accessToken: { token: string; expiresAt: number; serverUrl: string } | undefined;
+
+  /** Called with the new database (or undefined) every time it changes. */
+  onDatabaseChange(listener: (db: RxDatabase<Collections> | undefined) => void): () => void {
+    this.databaseListeners.add(listener);
+    return () => this.databaseListeners.delete(listener);
+  }
+
+  /** Reopens the last session, if there was one. Never throws: a failure leaves the clerk signed out, logged. */
+  async resume(): Promise<void> {
+    const current = this.state.current;
+    if (!current) return;
+    try {
+      await this.serialized(async () => {
+        const tokens = current.mode === 'central' ? readTokens(this.options.dataDir, current.user.id) : undefined;
+        await this.openSession(current, tokens ? { tokens } : undefined);
+      });
+    } catch (error) {
+      this.log(`could not reopen the last session of ${current.user.email}: ${error instanceof Error ? error.message : String(error)}`);
+    }
+  }
+
+  session(): Session {
+    const open = this.open;
+    if (!open) return { state: 'signed-out', ...(this.state.lastServerUrl && { lastServerUrl: this.state.lastServerUrl }) };
+    const { current } = open;
+    return {
+      state: 'signed-in',
+      mode: current.mode,
+      ...(current.mode === 'central' && { serverUrl: current.serverUrl }),
+      user: { id: current.user.id, name: current.user.name, email: current.user.email, role: current.user.role, departmentIds: [...current.user.departmentIds] },
+      databaseName: current.databaseName,
+    };
+  }
+
+  syncStatus(): SyncStatusView {
+    const open = this.open;
+    if (!open) return SIGNED_OUT_STATUS;
+    if (!open.sync) return LOCAL_STATUS;
+    return statusView(open.sync.status);
+  }
+
+  retryNow(): SyncStatusView {
+    this.open?.sync?.retryNow();
+    return this.syncStatus();
+  }
+
+  async signIn(input: { serverUrl: string; email: string; password: string }): Promise<Session> {
+    const serverUrl = normalizeServerUrl(input.serverUrl);
+    return this.serialized(async () => {
+      const email = input.email.trim().toLowerCase();
+      const open = this.open;
+      // The same clerk again, on the same server: the database stays open. If the server had
+      // ended their session, the sync signs in again; if not, the password is only checked (a
+      // mistyped one must not sign a working sync out).
+      if (open?.sync && open.current.mode === 'central' && open.current.serverUrl === serverUrl && open.current.user.email === email) {
+        if (open.sync.status.state !== 'signed-out') {
+          await signInOnce(this.fetch, serverUrl, email, input.password);
+          return this.session();
+        }
+        try {
+          await open.sync.signIn({ email, password: input.password });
+        } catch (caught) {
+          throw signInFailure(caught, serverUrl);
+        }
+        return this.session();
+      }
+      const answer = await signInOnce(this.fetch, serverUrl, email, input.password);
+      await this.closeSession();
+      this.state.lastServerUrl = serverUrl;
+      const current: CurrentSession = { mode: 'central', serverUrl, user: answer.user, databaseName: answer.user.id };
+      await this.openSession(current, { tokens: answer.tokens, credentials: { email, password: input.password } });
+      return this.session();
+    });
+  }
+
+  async workLocally(input: { name: string; email: string }): Promise<Session> {
+    return this.serialized(async () => {
+      const email = input.email.trim().toLowerCase();
+      const known = this.state.localUsers[email];
+      const user: SignedInUser = known
+        ? { ...known, name: input.name.trim() }
+        : { id: newId(), name: input.name.trim(), email, role: 'admin', departmentIds: [] };
+      this.state.localUsers[email] = user;
+      await this.closeSession();
+      await this.openSession({ mode: 'local', user, databaseName: `local-${user.id}` });
+      return this.session();
+    });
+  }
+
+  async signOut(): Promise<Session> {
+    return this.serialized(async () => {
+      await this.closeSession();
+      this.state.current = undefined;
+      forgetTokens(this.options.dataDir);
+      this.save();
+      this.announceSession();
+      return this.session();
+    });
+  }
+
+  settings(): Settings {
+    return { ...this.state.settings };
+  }
+
+  setSettings(change: Partial<Settings>): Settings {
+    this.state.settings = { ...this.state.settings, ...change };
+    this.save();
+    return this.settings();
+  }
+
+  search(text: string, limit = 50): TicketSearchHit[] {
+    const open = this.open;
+    if (!open) throw new AppFailure({ code: 'not_signed_in', message: 'Inicie sesión para buscar.' });
+    return open.local.search(text, { limit });
+  }
+
+  /** Closes the session's database and sync; the session is remembered for the next start. */
+  async stop(): Promise<void> {
+    await this.serialized(() => this.closeSession());
+  }
+
+  private serialized<T>(run: () => Promise<T>): Promise<T> {
+    const next = this.queue.then(run, run);
+    this.queue = next.catch(() => undefined);
+    return next;
+  }
+
+  private async openSession(current: CurrentSession, central?: { tokens?: AuthTokens; credentials?: { email: string; password: string } }): Promise<void> {
+    const local = await openLocalDatabase({ directory: this.replicasDir, name: current.databaseName });
+    const open: Open = { current, local, subscriptions: [] };
+    try {
+      if (current.mode === 'local') await this.ensureLocalUser(local.db, current.user);
+      if (current.mode === 'central') {
+        if (central?.tokens) this.holdToken(central.tokens, current.serverUrl);
+        open.sync = await startSync({
+          db: local.db,
+          serverUrl: current.serverUrl,
+          user: current.user,
+          fetch: this.fetch,
+          ...(central?.tokens && { tokens: central.tokens }),
+          ...(central?.credentials && { credentials: central.credentials }),
+          onTokens: (tokens) => {
+            writeTokens(this.options.dataDir, current.user.id, tokens);
+            this.holdToken(tokens, current.serverUrl);
+          },
+        });
+        if (central?.tokens) writeTokens(this.options.dataDir, current.user.id, central.tokens);
+        open.subscriptions.push(open.sync.status$.subscribe((status) => this.options.emit('sync:status', statusView(status))));
+        open.subscriptions.push(open.sync.problems$.subscribe((problem) => this.log(`sync: ${problem.collection ?? ''} ${problem.error.message}`)));
+      }
+      open.subscriptions.push(watchAssignments(local.db, current.user.id, (assigned) => this.options.emit('ticket:assigned', assigned)));
+    } catch (error) {
+      for (const subscription of open.subscriptions) subscription.unsubscribe();
+      await open.sync?.stop();
+      await local.close();
+      throw error;
+    }
+    this.open = open;
+    this.state.current = current;
+    this.save();
+    for (const listener of this.databaseListeners) listener(local.db);
+    this.announceSession();
+    if (!open.sync) this.options.emit('sync:status', LOCAL_STATUS);
+    this.log(`signed in: ${current.user.email} (${current.mode}), database ${local.file}`);
+  }
+
+  private holdToken(tokens: AuthTokens, serverUrl: string): void {
+    this.accessToken = { token: tokens.accessToken, expiresAt: tokens.accessTokenExpiresAt, serverUrl };
+  }
+
+  /** A standalone office has no server to pull its clerk from: the clerk's users document is written here. */
+  private async ensureLocalUser(db: RxDatabase<Collections>, user: SignedInUser): Promise<void> {
+    const now = Date.now();
+    const existing = await db.users.findOne(user.id).exec();
+    if (existing) {
+      if (existing.name !== user.name) await existing.incrementalPatch({ name: user.name, updatedAt: now });
+      return;
+    }
+    await db.users.insert({ ...user, skills: [], language: this.state.settings.language, active: true, away: false, createdAt: now, updatedAt: now });
+  }
+
+  private async closeSession(): Promise<void> {
+    const open = this.open;
+    if (!open) return;
+    this.open = undefined;
+    this.accessToken = undefined;
+    for (const listener of this.databaseListeners) listener(undefined);
+    for (const subscription of open.subscriptions) subscription.unsubscribe();
+    try {
+      await open.sync?.stop();
+    } finally {
+      await open.local.close();
+    }
+    this.options.emit('sync:status', SIGNED_OUT_STATUS);
+  }
+
+  private announceSession(): void {
+    this.options.emit('session', this.session());
+  }
+
+  private save(): void {
+    writeHostState(this.options.dataDir, this.state);
+  }
+}
