@@ -16,6 +16,8 @@ import { PULL_BYTE_BUDGET, STREAM_EVENT_BYTE_BUDGET } from './replication/pull-p
 import { audit } from './replication/push-documents';
 import { registerReplicationRoutes } from './replication/replication-routes';
 import { servedCollections, type ExtraCollection } from './replication/served-collections';
+import { blobRoutes } from './blobs/blob-routes';
+import { registerPresenceRoutes } from './presence/presence-routes';
 
 declare module 'fastify' {
   interface FastifyContextConfig {
@@ -55,6 +57,8 @@ export type ServerOptions = {
   shutdownGraceMs?: number;
   /** The time in ms; for tests of token expiry. */
   clock?: () => number;
+  /** The folder of attachment blobs (server/blobs); without it the blob routes answer 503. */
+  blobDirectory?: string;
 };
 
 /** The primary keys to open the database with when extra collections are served. */
@@ -121,6 +125,10 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
     streamBufferLimit: options.streamBufferLimit ?? 32 * 1024 * 1024,
     clock,
   });
+
+  registerPresenceRoutes(app, { db, authenticate, clock, heartbeatMs: options.heartbeatMs ?? HEARTBEAT_MS });
+
+  await app.register(blobRoutes, { db, authenticate, directory: options.blobDirectory });
 
   // Spent refresh tokens are deleted as they are used; expired ones once an hour.
   const sweep = setInterval(() => {
