@@ -228,6 +228,8 @@ async function serve(values: Values, dataFolder: string, environment: NodeJS.Pro
     accessTokenTtlMs,
     trustProxy: values['trust-proxy'] === true,
     logger: { level: values['log-level'] ?? environment.LOG_LEVEL ?? 'info' },
+    // Attachments (server/blobs): in the data folder, with PostgreSQL too.
+    blobDirectory: path.join(dataFolder, 'blobs'),
   });
   if (secret.warning) app.log.warn(secret.warning);
   if (secret.source === 'generated') app.log.info({ file: secret.file }, 'generated the token secret');
