@@ -170,15 +170,21 @@ describe.each(databaseEngines())('the replication API on $name', (engine) => {
     expect((await client.push(clerk, 'tickets', [insertRow(mine)])).status).toBe(200);
     const routed = { ...mine, departmentId: 'padron' };
     expect(await client.push(clerk, 'tickets', [updateRow(mine, routed)])).toMatchObject({ status: 200, body: [] });
-    // Gone from the clerk's view: the pull answers it deleted.
+    // Gone from the clerk's view: the pull answers it deleted, trimmed of what the citizen said.
     const pulled = await pullEverything(client, clerk, 'tickets', 10);
-    expect(pulled).toEqual([{ ...routed, _deleted: true }]);
+    expect(pulled).toEqual([{ ...routed, subject: '', _deleted: true }]);
     // Changing it now, or even asking for its state by conflicting, is refused.
     expect((await client.push(clerk, 'tickets', [updateRow(routed, { ...routed, subject: 'otra vez' })])).status).toBe(403);
     expect((await client.push(clerk, 'tickets', [insertRow({ ...mine, subject: 'adivina' })])).status).toBe(403);
     // Mail ingestion and routing rules create tickets straight into a department.
     expect(await client.push(clerk, 'tickets', [insertRow(ticketDoc('t2', 'hacienda'))])).toMatchObject({ status: 200, body: [] });
     expect(await client.push(clerk, 'messages', [insertRow(messageDoc('m2', 't2'))])).toMatchObject({ status: 200, body: [] });
+    // They were in the clerk's replica, where the clerk wrote them: they leave it as the routed one did.
+    expect(await pullEverything(client, clerk, 'tickets', 10)).toEqual([
+      { ...routed, subject: '', _deleted: true },
+      { ...ticketDoc('t2', 'hacienda'), subject: '', _deleted: true },
+    ]);
+    expect(await pullEverything(client, clerk, 'messages', 10)).toEqual([{ ...messageDoc('m2', 't2'), text: '', _deleted: true }]);
   });
 
   it('refuses a forged document that breaks its schema with 400, stores nothing, and audits it', async () => {

@@ -165,7 +165,16 @@ describe('messages schema', () => {
     expect(result.error).toEqual([]);
   });
 
+  it('stores a reply\'s place in the outbox and lets the sending workstation move it on', async () => {
+    const queued = { ...automaticAcknowledgement(), outbox: { state: 'queued' as const, workstationId: 'ws-oac-centro-3', attempts: 0, changedAt: T0 } };
+    const stored = await db.messages.insert(queued);
+    await stored.incrementalPatch({ outbox: { ...queued.outbox, state: 'failed', attempts: 1, changedAt: T0 + MINUTE, error: 'El servidor de correo rechazó el destinatario' } });
+    expect((await db.messages.findOne(queued.id).exec(true)).outbox?.state).toBe('failed');
+  });
+
   it.each([
+    ['an outbox state outside the enum', { outbox: { state: 'pending', workstationId: 'ws', attempts: 0, changedAt: T0 } }],
+    ['an outbox without its owner', { outbox: { state: 'queued', attempts: 0, changedAt: T0 } }],
     ['a kind outside the enum', { kind: 'fax' }],
     ['a size written as text', { attachments: [{ sha256: PDF_SHA256, name: 'a.pdf', mimeType: 'application/pdf', size: '184320' }] }],
     ['an attachment hash that is not SHA-256 hex', { attachments: [{ sha256: 'md5:abc', name: 'a.pdf', mimeType: 'application/pdf', size: 1 }] }],

@@ -56,6 +56,35 @@ export type AttachmentMeta = {
   contentId?: string;
 };
 
+export const OUTBOX_STATES = ['queued', 'sending', 'sent', 'failed'] as const;
+/**
+ * Where an `email_out` stands: `queued` (waiting for its turn or for the mail server), `sending`
+ * (handed to SMTP; a restart finds it here only after a crash), `sent` (the mail server took it),
+ * `failed` (refused for good, or given up on; `error` says why in words). main/mail/outbox.
+ */
+export type OutboxState = (typeof OUTBOX_STATES)[number];
+
+/**
+ * The outbox part of an `email_out` message: the only part of a message that changes after it is
+ * written, and only ever by the workstation that owns it, so it replicates without conflicts
+ * (core/sync/conflict-handlers.ts keeps the later of two states).
+ */
+export type OutboxFields = {
+  state: OutboxState;
+  /** The workstation that wrote the reply and alone sends it (its stable id, not a user). */
+  workstationId: string;
+  /** SMTP attempts so far. */
+  attempts: number;
+  /** When the state last changed (the owner's clock): the later state wins a replication conflict. */
+  changedAt: Timestamp;
+  /** When a `queued` message may be tried again (after a failed attempt). */
+  nextAttemptAt?: Timestamp;
+  /** When the mail server took it. */
+  sentAt?: Timestamp;
+  /** Why the last attempt failed, in words; kept after a later success for the record. */
+  error?: string;
+};
+
 export type CallFields = {
   direction: CallDirection;
   /** The citizen's number; absent when the caller hid it. */
@@ -105,6 +134,8 @@ export type Message = {
   auto: boolean;
   /** messages.id of our `email_out` that this delivery-failure report is about. */
   bounceOf?: string;
+  /** Only on `email_out`: where it stands in the sending workstation's outbox. */
+  outbox?: OutboxFields;
 };
 
 /** A header value such as a Message-ID: at most one 998-character line (RFC 5322 §2.1.1). */
@@ -194,6 +225,20 @@ export const messageSchema: RxJsonSchema<Message> = {
     createdAt: { ...timestampProperty, final: true },
     auto: { type: 'boolean' },
     bounceOf: refProperty,
+    outbox: {
+      type: 'object',
+      additionalProperties: false,
+      properties: {
+        state: enumProperty(OUTBOX_STATES),
+        workstationId: idProperty,
+        attempts: { type: 'integer', minimum: 0, maximum: 1_000_000 },
+        changedAt: timestampProperty,
+        nextAttemptAt: timestampProperty,
+        sentAt: timestampProperty,
+        error: { type: 'string', maxLength: 2000 },
+      },
+      required: ['state', 'workstationId', 'attempts', 'changedAt'],
+    },
   },
   required: ['id', 'kind', 'ticketId', 'citizenId', 'text', 'attachments', 'createdAt', 'auto'],
   indexes: [

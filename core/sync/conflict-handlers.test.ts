@@ -86,6 +86,20 @@ describe('messageConflictHandler', () => {
     const server = message({ text: 'la copia del servidor' });
     expect(await messageConflictHandler.resolve({ newDocumentState: message(), realMasterState: server }, 'test')).toBe(server);
   });
+
+  it('tells apart two outbox states of one reply, so the sending workstation pushes each change', () => {
+    const queued = message({ kind: 'email_out', outbox: { state: 'queued', workstationId: 'ws-1', attempts: 0, changedAt: 1000 } });
+    const sent = { ...queued, outbox: { ...queued.outbox!, state: 'sent' as const, attempts: 1, changedAt: 2000, sentAt: 2000 } };
+    expect(messageConflictHandler.isEqual(queued, sent, 'test')).toBe(false);
+    expect(messageConflictHandler.isEqual(sent, { ...sent, outbox: { ...sent.outbox } }, 'test')).toBe(true);
+  });
+
+  it('keeps the later outbox state in a conflict, whichever side holds it', async () => {
+    const sending = message({ kind: 'email_out', outbox: { state: 'sending', workstationId: 'ws-1', attempts: 1, changedAt: 1000 } });
+    const sent = { ...sending, outbox: { ...sending.outbox!, state: 'sent' as const, changedAt: 2000, sentAt: 2000 } };
+    expect((await messageConflictHandler.resolve({ newDocumentState: sent, realMasterState: sending }, 'test')).outbox?.state).toBe('sent');
+    expect(await messageConflictHandler.resolve({ newDocumentState: sending, realMasterState: sent }, 'test')).toBe(sent);
+  });
 });
 
 describe('CONFLICT_HANDLERS', () => {

@@ -9,8 +9,9 @@
 // RxDB 16+ takes the handler per collection: `addCollections({ tickets: { schema,
 // conflictHandler } })`, so main/store must pass {@link CONFLICT_HANDLERS} with the schemas.
 import type { RxConflictHandler, WithDeleted } from 'rxdb';
-import type { CollectionDocTypes, CollectionName, Message, Ticket } from '../schemas';
+import type { Citizen, CollectionDocTypes, CollectionName, Message, OutboxFields, OutboxState, Ticket } from '../schemas';
 import { sameDocumentState } from './replication-protocol';
+import { mergeCitizens } from './citizen-merge';
 import { mergeTickets } from './ticket-merge';
 
 /**
@@ -35,13 +36,48 @@ export const ticketConflictHandler: RxConflictHandler<Ticket> = {
  * A conflict (two workstations ingested the same mail offline, so the same id) is resolved by
  * keeping the server's: both describe the same mail. The flip side: a local edit of a message
  * is never pushed. Write a new message instead.
+ *
+ * The one exception is the outbox part of an `email_out` (its state: queued, sending, sent,
+ * failed), which its owning workstation changes as it sends: it is compared too (a few fields),
+ * and of two states the later one wins (`outbox.changedAt`, then the further state), so a
+ * `sent` pushed late never goes back to `sending`.
  */
 export const messageConflictHandler: RxConflictHandler<Message> = {
   isEqual(a, b) {
-    return a.id === b.id && a._deleted === b._deleted;
+    return a.id === b.id && a._deleted === b._deleted && sameOutbox(a.outbox, b.outbox);
   },
   resolve(input) {
-    return Promise.resolve(input.realMasterState);
+    const mine = input.newDocumentState;
+    const master = input.realMasterState;
+    if (!master._deleted && mine.outbox && compareOutbox(mine.outbox, master.outbox) > 0) return Promise.resolve({ ...master, outbox: mine.outbox });
+    return Promise.resolve(master);
+  },
+};
+
+const OUTBOX_STATE_ORDER: Readonly<Record<OutboxState, number>> = { queued: 0, sending: 1, failed: 2, sent: 3 };
+
+function sameOutbox(a: OutboxFields | undefined, b: OutboxFields | undefined): boolean {
+  if (a === undefined || b === undefined) return a === b;
+  return a.state === b.state && a.changedAt === b.changedAt && a.attempts === b.attempts && a.workstationId === b.workstationId;
+}
+
+/** Positive when `a` is the later outbox state. */
+function compareOutbox(a: OutboxFields, b: OutboxFields | undefined): number {
+  if (b === undefined) return 1;
+  return Math.sign(a.changedAt - b.changedAt) || Math.sign(a.attempts - b.attempts) || OUTBOX_STATE_ORDER[a.state] - OUTBOX_STATE_ORDER[b.state];
+}
+
+/**
+ * Citizens merge field by field against the state both sides started from (citizen-merge.ts):
+ * clerks write them, and two clerks correcting one card offline must both keep their edits.
+ * Equal means deep-equal, as for the server.
+ */
+export const citizenConflictHandler: RxConflictHandler<Citizen> = {
+  isEqual(a, b) {
+    return a.updatedAt === b.updatedAt && a._deleted === b._deleted && sameDocumentState(a, b);
+  },
+  resolve(input) {
+    return Promise.resolve(mergeCitizens(input.newDocumentState, input.realMasterState, input.assumedMasterState));
   },
 };
 
@@ -49,9 +85,7 @@ export const messageConflictHandler: RxConflictHandler<Message> = {
  * The server's state wins, as RxDB's default handler, with deep equality that ignores key order.
  * For what administrators and supervisors write (users, departments, calendars, templates,
  * rules): rarely edited in two places at once, and a field-by-field merge of a rule's
- * conditions would make rules nobody wrote. Citizens too, for now — but clerks write them, so
- * two clerks editing one citizen offline lose the second edit: a known gap until citizens get
- * field clocks like tickets.
+ * conditions would make rules nobody wrote.
  */
 export function serverWinsConflictHandler<T>(): RxConflictHandler<T> {
   return {
@@ -68,7 +102,7 @@ export function serverWinsConflictHandler<T>(): RxConflictHandler<T> {
 export const CONFLICT_HANDLERS: { [N in CollectionName]: RxConflictHandler<CollectionDocTypes[N]> } = {
   tickets: ticketConflictHandler,
   messages: messageConflictHandler,
-  citizens: serverWinsConflictHandler(),
+  citizens: citizenConflictHandler,
   departments: serverWinsConflictHandler(),
   users: serverWinsConflictHandler(),
   templates: serverWinsConflictHandler(),

@@ -26,8 +26,15 @@ function replicaOf(db: ServerDatabase, scopes: string[]) {
     get(collection: string, id: string) {
       return documents[collection]!.get(id);
     },
+    /** A document the clerk wrote on this workstation (and pushed): the replica holds it before any pull. */
+    hold(collection: string, document: Record<string, unknown>) {
+      documents[collection]!.set(String(document.id), document);
+    },
   };
 }
+
+/** A clerk of these departments as `push` sees them (server/replication/rights.ts pusherOf). */
+const clerkOf = (departments: string[]) => ({ sees: (scope: string) => scope === '*' || scope === '' || departments.includes(scope), exitScope: departments[0] ?? '' });
 
 describe.each(databaseEngines())('department scopes on $name', (engine) => {
   beforeAll(() => engine.start(), 60_000);
@@ -101,6 +108,49 @@ describe.each(databaseEngines())('department scopes on $name', (engine) => {
     await clerkB.sync();
     expect(clerkB.visible('tickets')).toEqual([]);
     expect(clerkB.visible('messages')).toEqual([]);
+  });
+
+  it('takes a ticket a clerk creates straight into another department out of their replica, with its messages, and brings it back when it returns', async () => {
+    const { db } = await engine.open();
+    const clerkA = replicaOf(db, ['A', '']);
+    const colleagueA = replicaOf(db, ['A', '']);
+    const clerkB = replicaOf(db, ['B', '']);
+    await db.push('tickets', [insert(ticket('ta', 'A'))]);
+    await Promise.all([clerkA.sync(), colleagueA.sync(), clerkB.sync()]);
+
+    // Routed at the counter straight to B, with the visit written down: both are in A's replica.
+    const routed = ticket('tb', 'B');
+    const visit = message('mb', 'tb');
+    clerkA.hold('tickets', routed);
+    clerkA.hold('messages', visit);
+    await db.push('tickets', [insert(routed)], { pusher: clerkOf(['A']) });
+    await db.push('messages', [insert(visit)], { pusher: clerkOf(['A']) });
+
+    expect(await clerkA.sync()).toEqual({ tickets: ['tb'], messages: ['mb'] });
+    expect(clerkA.visible('tickets')).toEqual(['ta']);
+    expect(clerkA.visible('messages')).toEqual([]);
+    // B's clerks get it as a new case, with no tombstone on the way.
+    expect(await clerkB.sync()).toEqual({ tickets: ['tb'], messages: ['mb'] });
+    expect(clerkB.get('tickets', 'tb')).toEqual(routed);
+    // Who shares A with the creator gets the tombstone of a case they never had: harmless.
+    await colleagueA.sync();
+    expect(colleagueA.visible('tickets')).toEqual(['ta']);
+
+    // Sent back to A by B's supervisor: it returns, with its message.
+    await db.push('tickets', [change(routed, { ...routed, departmentId: 'A' })]);
+    expect(await clerkA.sync()).toEqual({ tickets: ['tb'], messages: ['mb'] });
+    expect(clerkA.visible('tickets')).toEqual(['ta', 'tb']);
+    expect(clerkA.get('messages', 'mb')).toEqual(visit);
+  });
+
+  it('records no exit for what a pusher creates where they see it, or for a pusher who sees everything', async () => {
+    const { db } = await engine.open();
+    await db.push('tickets', [insert(ticket('t-own', 'A')), insert(ticket('t-intake', ''))], { pusher: clerkOf(['A']) });
+    await db.push('tickets', [insert(ticket('t-admin', 'B'))]);
+    const clerkA = replicaOf(db, ['A', '']);
+    await clerkA.sync();
+    expect(clerkA.visible('tickets')).toEqual(['t-intake', 't-own']);
+    expect(clerkA.get('tickets', 't-admin')).toBeUndefined();
   });
 
   it('keeps a message whose ticket is not there yet in the intake queue until the ticket arrives', async () => {

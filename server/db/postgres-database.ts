@@ -123,7 +123,7 @@ export async function openPostgresDatabase(options: PostgresDatabaseOptions): Pr
     },
     async pull(collection, checkpoint, limit, pullOptions = {}) {
       const { sql, params } = buildPullQuery({ byteOrder: ' COLLATE "C"' }, collection, checkpoint, limit, pullOptions);
-      return toPullResult(await pooled.all<PullRow>(sql, params), checkpoint);
+      return toPullResult(await pooled.all<PullRow>(sql, params), checkpoint, pullOptions.tombstone);
     },
     async getDocuments(collection, ids) {
       const rows = await pooled.all<{ id: string; updated_at: number; deleted: boolean; scope: string; body: string }>(

@@ -85,11 +85,15 @@ export function buildPullQuery(
 }
 
 /** Turns a page's rows into RxDB's pull answer. */
-export function toPullResult(rows: readonly PullRow[], checkpoint: ReplicationCheckpoint | null): ReplicationPullResult {
+export function toPullResult(
+  rows: readonly PullRow[],
+  checkpoint: ReplicationCheckpoint | null,
+  tombstone: (stored: ReplicatedDocument) => Record<string, unknown> = (stored) => stored,
+): ReplicationPullResult {
   const documents = rows.map((row) => {
     const body = JSON.parse(row.body) as ReplicatedDocument;
-    // The stored body stays as it is; the puller gets a copy marked deleted.
-    return Number(row.tombstone) === 1 ? { ...body, _deleted: true } : body;
+    // The stored body stays as it is; the puller gets a copy (or what `tombstone` keeps of it) marked deleted.
+    return Number(row.tombstone) === 1 ? { ...tombstone(body), _deleted: true } : body;
   });
   const last = rows.at(-1);
   return { documents, checkpoint: last ? { id: last.id, updatedAt: Number(last.updated_at) } : checkpoint };

@@ -143,6 +143,8 @@ export async function pushDocuments(
     for (const write of writes.values()) {
       const before = original.get(write.id);
       if (before && before.scope !== write.scope) exits.push({ id: write.id, scope: before.scope });
+      // Created where its creator cannot see it: their replica holds it, so it leaves it.
+      if (!before && options.pusher && !options.pusher.sees(write.scope)) exits.push({ id: write.id, scope: options.pusher.exitScope });
     }
     if (exits.length > 0) await tx.recordExits(collection, updatedAt, exits);
     await tx.notify(collection, updatedAt);

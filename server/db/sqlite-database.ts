@@ -106,7 +106,7 @@ export async function openSqliteDatabase(options: SqliteDatabaseOptions): Promis
     },
     async pull(collection, checkpoint, limit, pullOptions = {}) {
       const { sql, params } = buildPullQuery({ byteOrder: '' }, collection, checkpoint, limit, pullOptions);
-      return toPullResult(await queued.all<PullRow>(sql, params), checkpoint);
+      return toPullResult(await queued.all<PullRow>(sql, params), checkpoint, pullOptions.tombstone);
     },
     async getDocuments(collection, ids) {
       const rows = await queued.all<{ id: string; updated_at: number; deleted: number; scope: string; body: string }>(

@@ -34,6 +34,19 @@ export type PushAuthorizationInput = {
   stored: { document: ReplicatedDocument; scope: Scope } | null;
 };
 
+/**
+ * Who pushes, as far as scopes go: what they see, and a scope of theirs to record an exit from.
+ * A document this push *creates* in a scope the pusher does not see (a clerk who routes a new
+ * case straight to another department) is in their replica, which a pull would never correct: it
+ * never was in their scope on the server. The push records an exit from `exitScope` for it, so
+ * the pusher's next pull (and their stream) carries its tombstone, as for a document moved out.
+ */
+export type Pusher = {
+  sees(scope: Scope): boolean;
+  /** A scope the pusher pulls (their first department, or the intake queue): who shares it gets the tombstone too. */
+  exitScope: Scope;
+};
+
 export type PushOptions = {
   /** Overrides the collection's default scope policy (./scope-policy.ts); not used for messages. */
   scopeOf?: ScopeOf;
@@ -46,6 +59,8 @@ export type PushOptions = {
    * written, and `refused` lists every refused row.
    */
   authorize?: (row: PushAuthorizationInput) => string | null;
+  /** The pusher's view, when they do not see everything (see {@link Pusher}). */
+  pusher?: Pusher;
 };
 
 export type PushResult = {
@@ -71,6 +86,13 @@ export type PullOptions = {
    * outside them come back as tombstones (the stored body with `_deleted: true`).
    */
   scopes?: readonly Scope[] | 'all';
+  /**
+   * What a tombstone carries instead of the stored body (marked `_deleted: true` after it). The
+   * default is the whole stored body; the HTTP layer trims it to what the workstation's schema
+   * requires, so a ticket that left a clerk's departments does not leave the citizen's data in
+   * their replica (server/replication/tombstones.ts).
+   */
+  tombstone?: (stored: ReplicatedDocument) => Record<string, unknown>;
 };
 
 /** One document as stored, with the server's own columns. */

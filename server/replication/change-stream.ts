@@ -33,6 +33,7 @@ import type { DatabaseEvent, Scope, ServerDatabase } from '../db/index';
 import type { Actor } from '../auth/tokens';
 import { readScopes } from './rights';
 import { pullPage } from './pull-page';
+import { councilTombstone } from './tombstones';
 
 /** One connected workstation. */
 export type StreamClient = {
@@ -231,7 +232,14 @@ export class ChangeStream {
     try {
       for (;;) {
         if (group.members.size === 0 || this.closed) return;
-        const page = await pullPage(this.options.db, group.collection, group.cursor, this.pageLimit, { scopes: group.scopes }, this.options.pullByteBudget);
+        const page = await pullPage(
+          this.options.db,
+          group.collection,
+          group.cursor,
+          this.pageLimit,
+          { scopes: group.scopes, tombstone: councilTombstone(group.collection) },
+          this.options.pullByteBudget,
+        );
         if (page.documents.length === 0 || page.checkpoint === null) return;
         group.cursor = page.checkpoint;
         const event: StreamEvent<string> = { type: 'changes', collection: group.collection, documents: page.documents, checkpoint: page.checkpoint };

@@ -11,7 +11,7 @@ import { parseCollectionName, parsePushRows, type DocumentState, type PushRow } 
 import type { AuditEntryInput, ReplicatedDocument, ServerDatabase } from '../db/index';
 import { ApiFailure } from '../api-errors';
 import type { Actor } from '../auth/tokens';
-import { collectionWriteRefusal, rowWriteRefusal } from './rights';
+import { collectionWriteRefusal, pusherOf, rowWriteRefusal } from './rights';
 import type { ServedCollection, ServedCollections } from './served-collections';
 
 /** Collections whose accepted writes are audited too (administration, not casework). */
@@ -116,6 +116,7 @@ export async function pushAs(env: PushEnvironment, actor: Actor, collectionName:
   const rowsById = new Map(rows.map((row) => [idOf(row), row]));
   const result = await env.db.push(name, rows, {
     authorize: collection.council ? (input) => rowWriteRefusal(actor, name, input, rowsById.get(input.id)!) : undefined,
+    pusher: pusherOf(actor),
   });
   if (result.refused.length > 0) {
     const listed = result.refused.slice(0, REASONS_IN_MESSAGE).map((row) => row.reason);

@@ -8,6 +8,7 @@ import type { ServerDatabase } from '../db/index';
 import { ApiFailure, valueOf } from '../api-errors';
 import { readScopes } from './rights';
 import { pullPage } from './pull-page';
+import { councilTombstone } from './tombstones';
 import { RefusalMemory, pushAs, servedCollection } from './push-documents';
 import type { ChangeStream, StreamClient } from './change-stream';
 import type { ServedCollections } from './served-collections';
@@ -40,7 +41,7 @@ export function registerReplicationRoutes(app: FastifyInstance, options: Replica
       const actor = actorOf(request);
       const collection = servedCollection(collections, request.params.collection);
       const { checkpoint, limit } = valueOf(parsePullQuery(request.query));
-      const page = await pullPage(db, collection.name, checkpoint, limit, { scopes: readScopes(actor) }, options.pullByteBudget);
+      const page = await pullPage(db, collection.name, checkpoint, limit, { scopes: readScopes(actor), tombstone: councilTombstone(collection.name) }, options.pullByteBudget);
       // Already JSON: the page was serialised to measure it.
       return reply.header('cache-control', 'no-store').type('application/json; charset=utf-8').send(page.json);
     },

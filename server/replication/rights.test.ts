@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { PushAuthorizationInput } from '../db/index';
 import type { Actor } from '../auth/tokens';
-import { canSee, collectionWriteRefusal, readScopes, rowWriteRefusal } from './rights';
+import { canSee, collectionWriteRefusal, pusherOf, readScopes, rowWriteRefusal } from './rights';
 
 const clerk: Actor = { userId: 'ana', role: 'clerk', departmentIds: ['urbanismo'] };
 const supervisor: Actor = { userId: 'eva', role: 'supervisor', departmentIds: ['padron'] };
@@ -19,6 +19,15 @@ describe('rights', () => {
     expect(readScopes(clerk)).toEqual(['urbanismo', '']);
     expect(readScopes(admin)).toBe('all');
     expect([canSee(clerk, 'urbanismo'), canSee(clerk, ''), canSee(clerk, '*'), canSee(clerk, 'padron')]).toEqual([true, true, true, false]);
+  });
+
+  it('records what a clerk creates out of their sight as leaving their first department, or the intake queue when they serve none', () => {
+    const pusher = pusherOf({ userId: 'luis', role: 'clerk', departmentIds: ['urbanismo', 'padron'] })!;
+    expect(pusher.exitScope).toBe('padron');
+    expect([pusher.sees('urbanismo'), pusher.sees(''), pusher.sees('*'), pusher.sees('hacienda')]).toEqual([true, true, true, false]);
+    expect(pusherOf({ userId: 'oac', role: 'clerk', departmentIds: [] })!.exitScope).toBe('');
+    expect(pusherOf(supervisor)!.exitScope).toBe('padron');
+    expect(pusherOf(admin)).toBeUndefined();
   });
 
   it('lets clerks create tickets in any department but change only those in their scope, moving them anywhere', () => {

@@ -22,7 +22,7 @@
  * - extra collections (tests): every signed-in user.
  */
 import { decidePushRow, type DocumentState, type PushRow } from '../../core/sync/replication-protocol';
-import { EVERYONE, type PushAuthorizationInput, type Scope } from '../db/index';
+import { EVERYONE, type PushAuthorizationInput, type Pusher, type Scope } from '../db/index';
 import type { Actor } from '../auth/tokens';
 
 /** The department scopes a user pulls, as server/db's `pull` takes them. */
@@ -35,6 +35,19 @@ export function readScopes(actor: Actor): readonly Scope[] | 'all' {
 export function canSee(actor: Actor, scope: Scope): boolean {
   if (actor.role === 'admin' || scope === EVERYONE) return true;
   return scope === '' || actor.departmentIds.includes(scope);
+}
+
+/**
+ * The pusher's view for server/db's `push`: a document they create where they cannot see it gets
+ * an exit from one of their scopes, so it leaves their replica (see `Pusher`). The exit goes to
+ * their first department — its other clerks get a (trimmed) tombstone of a document they never
+ * had, which their replica keeps as a deleted row until RxDB's cleanup — or to the intake queue
+ * when they serve no department.
+ * Administrators see everything: undefined.
+ */
+export function pusherOf(actor: Actor): Pusher | undefined {
+  if (actor.role === 'admin') return undefined;
+  return { sees: (scope) => canSee(actor, scope), exitScope: [...actor.departmentIds].sort()[0] ?? '' };
 }
 
 const ADMIN_ONLY = new Set(['departments', 'users', 'calendars']);

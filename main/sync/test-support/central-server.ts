@@ -64,9 +64,12 @@ function serveArgs(dataDir: string, port: number): string[] {
   return [SERVER_CLI, 'serve', '--data', dataDir, '--port', String(port), '--host', '127.0.0.1', '--log-level', 'warn'];
 }
 
-/** Creates the departments and users of a test council with the admin command line. */
-export async function setupCouncil(dataDir: string, setup: CouncilSetup): Promise<void> {
-  const env = { VENTANILLA_SECRET: SECRET };
+/**
+ * Creates the departments and users of a test council with the admin command line, in the data
+ * folder's SQLite file or, with `databaseUrl`, in PostgreSQL.
+ */
+export async function setupCouncil(dataDir: string, setup: CouncilSetup, databaseUrl?: string): Promise<void> {
+  const env: NodeJS.ProcessEnv = { VENTANILLA_SECRET: SECRET, ...(databaseUrl ? { DATABASE_URL: databaseUrl } : {}) };
   for (const department of setup.departments) {
     await runToEnd([SERVER_CLI, 'create-department', '--data', dataDir, '--id', department.id, '--name', department.name, '--code', department.code], env);
   }
@@ -109,6 +112,8 @@ export type CentralServerOptions = {
   port?: number;
   /** The life of access tokens, when the server's command line lets tests set it. */
   accessTokenTtlMs?: number;
+  /** PostgreSQL instead of the data folder's SQLite file (`DATABASE_URL`). */
+  databaseUrl?: string;
 };
 
 export async function startCentralServer(options: CentralServerOptions): Promise<CentralServer> {
@@ -123,6 +128,7 @@ export async function startCentralServer(options: CentralServerOptions): Promise
     log = '';
     const env: NodeJS.ProcessEnv = { VENTANILLA_SECRET: secret };
     if (options.accessTokenTtlMs !== undefined) env.VENTANILLA_ACCESS_TOKEN_TTL_MS = String(options.accessTokenTtlMs);
+    if (options.databaseUrl !== undefined) env.DATABASE_URL = options.databaseUrl;
     const started = run(serveArgs(options.dataDir, port), env);
     child = started;
     started.stderr?.on('data', (chunk: Buffer) => (log = (log + chunk.toString()).slice(-20_000)));

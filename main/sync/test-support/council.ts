@@ -3,7 +3,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { NO_DUE_DATE, type Ticket } from '../../../core/schemas';
+import { NO_DUE_DATE, type Message, type Ticket } from '../../../core/schemas';
 import type { CouncilSetup } from './central-server';
 
 export const ANA = { email: 'ana@ayto.test', password: 'una contraseña larga de Ana' };
@@ -40,6 +40,11 @@ export function ticket(id: string, at: number, overrides: Partial<Ticket> = {}):
     tags: [],
     ...overrides,
   };
+}
+
+/** A note a clerk writes on a ticket at the counter. */
+export function note(id: string, ticketId: string, at: number, text = `Visita presencial ${id}`): Message {
+  return { id, kind: 'note', ticketId, citizenId: '', text, attachments: [], createdAt: at, auto: false };
 }
 
 /** A temporary folder, removed by `remove()`. */

@@ -14,11 +14,20 @@ export type Workstation = {
   readonly status: SyncStatus | undefined;
   insert(collection: CollectionName, documents: Record<string, unknown>[], chunkSize?: number): Promise<number>;
   editTicket(id: string, changes: TicketEdit, now: number, by: string): Promise<void>;
+  /** Changes top-level fields of a document (RxDB's incrementalModify); `null` removes a field. */
+  patch(collection: CollectionName, id: string, changes: Record<string, unknown>): Promise<void>;
   dump<T = Record<string, unknown>>(collection: CollectionName): Promise<T[]>;
   awaitInSync(timeoutMs?: number): Promise<SyncStatus>;
   acknowledged(collection: CollectionName): Promise<string[]>;
   /** Resolves once the server acknowledged a push of each of these documents. */
   awaitPushed(collection: CollectionName, ids: string[], timeoutMs?: number): Promise<void>;
+  /**
+   * Resolves with the time (ms since 1970, sub-millisecond) the document was first seen in the
+   * replica, or first seen absent with `gone`.
+   */
+  waitFor(collection: CollectionName, id: string, options?: { gone?: boolean; timeoutMs?: number }): Promise<number>;
+  /** The document as the replica's storage holds it, deleted or not (null when absent). */
+  stored(collection: CollectionName, id: string): Promise<Record<string, unknown> | null>;
   refused(): Promise<{ collection: string; id: string; code: string }[]>;
   signIn(password: string): Promise<unknown>;
   /** Resolves with the first status (the current one included) that satisfies `test`. */
@@ -97,12 +106,17 @@ export async function startWorkstation(options: WorkerOptions, startTimeoutMs = 
     editTicket: async (id, changes, now, by) => {
       await call({ op: 'edit-ticket', id, changes, now, by });
     },
+    patch: async (collection, id, changes) => {
+      await call({ op: 'patch', collection, id, changes });
+    },
     dump: (collection) => call({ op: 'dump', collection }),
     awaitInSync: (timeoutMs = 60_000) => call({ op: 'in-sync' }, timeoutMs),
     acknowledged: (collection) => call({ op: 'acknowledged', collection }),
     awaitPushed: async (collection, ids, timeoutMs = 30_000) => {
       await call({ op: 'await-pushed', collection, ids }, timeoutMs);
     },
+    waitFor: (collection, id, { gone, timeoutMs = 30_000 } = {}) => call({ op: 'wait-for', collection, id, gone }, timeoutMs),
+    stored: (collection, id) => call({ op: 'stored', collection, id }),
     refused: () => call({ op: 'refused' }),
     signIn: (password) => call({ op: 'sign-in', password }),
     waitForStatus(test, timeoutMs = 30_000, what = 'a status') {

@@ -4,6 +4,7 @@
 // workstation is a process of its own in real life too.
 //
 // Run with `node --import tsx workstation-worker.ts '<options JSON>'` through child_process.fork.
+import type { RxCollection } from 'rxdb';
 import type { Observable } from 'rxjs';
 import type { CollectionName } from '../../../core/schemas';
 import { stampTicketEdit, type TicketEdit } from '../../../core/sync';
@@ -24,11 +25,20 @@ export type WorkerCommand =
   /** Inserts in writes of `chunkSize` documents (default all at once), as a clerk working on. */
   | { op: 'insert'; collection: CollectionName; documents: Record<string, unknown>[]; chunkSize?: number }
   | { op: 'edit-ticket'; id: string; changes: TicketEdit; now: number; by: string }
+  /** Changes top-level fields of a document as the screens do (RxDB's incrementalPatch); `null` removes a field. */
+  | { op: 'patch'; collection: CollectionName; id: string; changes: Record<string, unknown> }
   | { op: 'dump'; collection: CollectionName }
   | { op: 'in-sync' }
   | { op: 'acknowledged'; collection: CollectionName }
   /** Resolves once the server acknowledged a push of each of these documents. */
   | { op: 'await-pushed'; collection: CollectionName; ids: string[] }
+  /**
+   * Resolves with the time (ms since 1970, sub-millisecond) at which the document is first seen
+   * in the replica — or, with `gone`, first seen absent (deleted or never there).
+   */
+  | { op: 'wait-for'; collection: CollectionName; id: string; gone?: boolean }
+  /** The document as the replica's storage holds it, deleted or not (null when absent). */
+  | { op: 'stored'; collection: CollectionName; id: string }
   | { op: 'sign-in'; password: string }
   | { op: 'refused' }
   | { op: 'stop' };
@@ -77,6 +87,21 @@ async function run(command: WorkerCommand): Promise<unknown> {
       await ticket.incrementalModify((data) => stampTicketEdit(data, command.changes, command.now, command.by));
       return true;
     }
+    case 'patch': {
+      // Any collection: the fields are the test's to get right, and the schema checks them.
+      const collection = db.collections[command.collection] as unknown as RxCollection<Record<string, unknown>>;
+      const document = await collection.findOne(command.id).exec();
+      if (!document) throw new Error(`no ${command.collection} ${command.id}`);
+      await document.incrementalModify((data) => {
+        const next = { ...data };
+        for (const [field, value] of Object.entries(command.changes)) {
+          if (value === null) delete next[field];
+          else next[field] = value;
+        }
+        return next;
+      });
+      return true;
+    }
     case 'dump': {
       const documents = await db.collections[command.collection].find({ sort: [{ id: 'asc' }] }).exec();
       return documents.map((document) => plain(document.toMutableJSON(true) as Record<string, unknown>));
@@ -84,6 +109,25 @@ async function run(command: WorkerCommand): Promise<unknown> {
     case 'in-sync':
       await running.sync.awaitInSync();
       return running.sync.status;
+    case 'wait-for': {
+      const query = db.collections[command.collection].findOne(command.id);
+      return new Promise<number>((resolve, reject) => {
+        const subscription = (query.$ as Observable<unknown>).subscribe({
+          next: (document) => {
+            if ((document === null) !== (command.gone === true)) return;
+            resolve(performance.timeOrigin + performance.now());
+            queueMicrotask(() => subscription.unsubscribe());
+          },
+          error: reject,
+        });
+      });
+    }
+    case 'stored': {
+      const [document] = await db.collections[command.collection].storageInstance.findDocumentsById([command.id], true);
+      if (!document) return null;
+      const { _deleted, ...rest } = document as Record<string, unknown>;
+      return { ...plain(rest), _deleted };
+    }
     case 'sign-in':
       return running.sync.signIn({ email: options.email, password: command.password });
     case 'refused':
