@@ -1,0 +1,207 @@
+/**
+ * Mail ingestion from a real Dovecot on loopback (issue 5's benchmark):
+ *
+ * - `raw`: the ceiling — imapflow alone FETCHing every message's source on one connection,
+ *   nothing written anywhere (shared/NOTES.md measured 3,657 msg/s here for 10k Spanish mails).
+ * - `ours`: a fresh workstation's mail channel back-filling the same mailbox: fetch into the
+ *   spool (raw files + SQLite), parse (mailparser), thread and write citizens, tickets and
+ *   messages through RxDB into the local database, until every message is a document.
+ *   `ratio` = ours / raw msgs/s (target ≥ 0.6).
+ * - `idle`: new mail delivered over LMTP, one at a time, to the message document being in the
+ *   local database (target ≤ 5 s; Dovecot itself waits ~0.5 s before it tells an IDLE client).
+ *
+ * Options (flags or environment): --messages 2000 (the issue's full run: 10000), --attachment-
+ * share 0.05 (messages with a 1–3 MB attachment, as NOTES' corpus), --idle-samples 10,
+ * --durability full|normal, --batch 100 (processing batch).
+ */
+import nodemailer from 'nodemailer';
+import { openLocalDatabase } from '../main/store/local-database';
+import { startMailChannel } from '../main/mail/index';
+import { startDovecot } from '../main/mail/test-support/dovecot';
+import { loadAverage, machine, megabytes, ms, numberOption, percentiles, progress, ratio, stringOption, tempFolder } from './support';
+
+const MESSAGES = numberOption('messages', 2000);
+const ATTACHMENT_SHARE = numberOption('attachment_share', 0.05);
+const IDLE_SAMPLES = numberOption('idle_samples', 10);
+const BATCH = numberOption('batch', 100);
+const DURABILITY = stringOption('durability', 'full') === 'normal' ? 'normal' : 'full';
+const TIMEOUT_MS = numberOption('timeout_ms', 20 * 60_000);
+
+const STREETS = ['calle Mayor', 'plaza de España', 'avenida de la Constitución', 'calle del Carmen', 'camino de la Fuente', 'ronda de San Juan'];
+const TOPICS = ['licencia de obra menor', 'certificado de empadronamiento', 'ruido nocturno', 'vado permanente', 'recogida de enseres', 'farola fundida', 'tasa de basuras', 'ayuda al alquiler'];
+
+/** A deterministic pseudo-random generator (mulberry32), so every run mails the same mailbox. */
+function random(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+/** A council's inbox: conversations of 1–4 mails, Spanish text, some with a PDF-sized attachment. */
+function mailbox(count: number): Buffer[] {
+  const next = random(2026);
+  const mails: Buffer[] = [];
+  let thread = 0;
+  while (mails.length < count) {
+    const replies = Math.floor(next() * 4);
+    const topic = TOPICS[thread % TOPICS.length]!;
+    const street = STREETS[Math.floor(next() * STREETS.length)]!;
+    for (let n = 0; n <= replies && mails.length < count; n++) {
+      const id = (k: number) => `<bench-${thread}-${k}@correo.test>`;
+      const body = `Buenos días:\r\n\r\nLes escribo sobre ${topic} en ${street}, número ${thread % 90}. ${'Les agradecería una respuesta lo antes posible, ya que el asunto es urgente para mi familia. '.repeat(3 + Math.floor(next() * 20))}\r\n\r\nUn saludo,\r\nVecino ${thread}\r\n`;
+      const headers = [
+        `From: Vecino ${thread} <vecino${thread}@correo.test>`,
+        'To: registro@ayto.test',
+        `Subject: ${n > 0 ? 'RE: ' : ''}Consulta sobre ${topic}`,
+        `Message-ID: ${id(n)}`,
+        `Date: ${new Date(Date.UTC(2026, 0, 1) + mails.length * 60_000).toUTCString()}`,
+        ...(n > 0 ? [`In-Reply-To: ${id(n - 1)}`, `References: ${Array.from({ length: n }, (_, k) => id(k)).join(' ')}`] : []),
+        'MIME-Version: 1.0',
+      ];
+      if (next() < ATTACHMENT_SHARE) {
+        const size = 1_000_000 + Math.floor(next() * 2_000_000);
+        const attachment = Buffer.alloc(size);
+        for (let i = 0; i < size; i += 4) attachment.writeUInt32LE(Math.floor(next() * 2 ** 32), Math.min(i, size - 4));
+        mails.push(
+          Buffer.from(
+            [
+              ...headers,
+              'Content-Type: multipart/mixed; boundary="b"',
+              '',
+              '--b',
+              'Content-Type: text/plain; charset=utf-8',
+              'Content-Transfer-Encoding: 8bit',
+              '',
+              body,
+              '--b',
+              `Content-Type: application/pdf; name="documento-${thread}.pdf"`,
+              'Content-Transfer-Encoding: base64',
+              `Content-Disposition: attachment; filename="documento-${thread}.pdf"`,
+              '',
+              attachment.toString('base64').replace(/.{76}/g, '$&\r\n'),
+              '--b--',
+              '',
+            ].join('\r\n'),
+          ),
+        );
+      } else {
+        mails.push(Buffer.from([...headers, 'Content-Type: text/plain; charset=utf-8', 'Content-Transfer-Encoding: 8bit', '', body].join('\r\n')));
+      }
+    }
+    thread++;
+  }
+  return mails;
+}
+
+const startMachine = machine();
+const dovecot = await startDovecot();
+const folder = tempFolder('ventanilla-bench-mail-');
+const deadline = setTimeout(() => {
+  progress(`stopping: the benchmark ran past ${TIMEOUT_MS} ms`);
+  process.exit(2);
+}, TIMEOUT_MS);
+try {
+  progress(`generating ${MESSAGES} messages (${ATTACHMENT_SHARE * 100}% with a 1–3 MB attachment)`);
+  const mails = mailbox(MESSAGES);
+  const bytes = mails.reduce((sum, mail) => sum + mail.length, 0);
+  dovecot.writeMaildir(mails, { receivedAt: (index) => new Date(Date.UTC(2026, 0, 1) + index * 60_000) });
+  progress(`mailbox of ${megabytes(bytes)} MB written; raw FETCH (the ceiling)`);
+
+  // ── the ceiling: imapflow's FETCH of every source, one connection, nothing stored ──
+  const raw = await dovecot.client();
+  await raw.mailboxOpen('INBOX', { readOnly: true });
+  // The first SELECT indexes the new maildir files: not part of either measurement.
+  let rawCount = 0;
+  const rawStart = performance.now();
+  for await (const message of raw.fetch('1:*', { uid: true, source: true }, { uid: true })) if (message.source) rawCount++;
+  const rawSeconds = (performance.now() - rawStart) / 1000;
+  await raw.logout();
+  progress(`raw: ${rawCount} messages in ${rawSeconds.toFixed(1)} s; now ours`);
+
+  // ── ours: a fresh workstation back-fills the mailbox into documents ──
+  const local = await openLocalDatabase({ directory: folder.path, name: 'clerk', durability: DURABILITY });
+  const mail = await startMailChannel({ db: local.db, dataDir: folder.path, durability: DURABILITY, batchSize: BATCH, log: (line) => progress(line) });
+  const oursStart = performance.now();
+  let fetchedAt = 0;
+  let heapPeak = 0;
+  await mail.saveAccount(
+    {
+      name: 'Registro',
+      host: dovecot.host,
+      port: dovecot.port,
+      security: 'none',
+      user: dovecot.users[0]!.user,
+      address: dovecot.users[0]!.user,
+      defaultDepartmentId: 'registro',
+      options: { batchSize: 200, pollSeconds: 3600 },
+    },
+    dovecot.users[0]!.password,
+  );
+  let lastReport = 0;
+  for (;;) {
+    const status = mail.status();
+    const processed = status.spool.done + status.spool.duplicate + status.spool.quarantined;
+    const spooled = processed + status.spool.fetched;
+    if (!fetchedAt && spooled >= rawCount) fetchedAt = performance.now();
+    const memory = process.memoryUsage();
+    heapPeak = Math.max(heapPeak, memory.heapUsed + memory.arrayBuffers);
+    if (processed >= rawCount && status.spool.fetched === 0) break;
+    if (performance.now() - lastReport > 5_000) {
+      lastReport = performance.now();
+      progress(`ours: ${spooled} spooled, ${processed} documents of ${rawCount}`);
+    }
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+  const oursSeconds = (performance.now() - oursStart) / 1000;
+  const fetchSeconds = (fetchedAt - oursStart) / 1000;
+  const counts = { tickets: await local.db.tickets.count().exec(), messages: await local.db.messages.count().exec(), citizens: await local.db.citizens.count().exec(), ...mail.status().spool };
+  progress(`ours: ${rawCount} messages in ${oursSeconds.toFixed(1)} s (spooled in ${fetchSeconds.toFixed(1)} s); IDLE latency`);
+
+  // ── new mail → document, through IDLE ──
+  const lmtp = nodemailer.createTransport({ lmtp: true, host: '127.0.0.1', port: dovecot.lmtpPort, ignoreTLS: true });
+  const latencies: number[] = [];
+  for (let sample = 0; sample < IDLE_SAMPLES; sample++) {
+    const messageId = `idle-${sample}@correo.test`;
+    const arrived = new Promise<number>((resolve) => {
+      const subscription = local.db.messages.insert$.subscribe((event) => {
+        if (event.documentData.email?.messageId === messageId) {
+          subscription.unsubscribe();
+          resolve(performance.now());
+        }
+      });
+    });
+    const sent = performance.now();
+    await lmtp.sendMail({ from: 'vecina@correo.test', to: dovecot.users[0]!.user, subject: `Aviso ${sample}`, text: 'Hay una farola fundida.', messageId: `<${messageId}>` });
+    latencies.push((await arrived) - sent);
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+  lmtp.close();
+  await mail.stop();
+  await local.close();
+
+  const rawPerSec = rawCount / rawSeconds;
+  const oursPerSec = rawCount / oursSeconds;
+  const idle = percentiles(latencies);
+  console.log(
+    JSON.stringify({
+      bench: 'mail-ingest',
+      machine: { ...startMachine, loadAtEnd: loadAverage() },
+      options: { messages: MESSAGES, attachmentShare: ATTACHMENT_SHARE, durability: DURABILITY, batch: BATCH },
+      mailbox: { messages: rawCount, megabytes: megabytes(bytes) },
+      raw: { seconds: ms(rawSeconds), msgsPerSec: Math.round(rawPerSec), mbPerSec: Math.round(megabytes(bytes) / rawSeconds) },
+      ours: { seconds: ms(oursSeconds), msgsPerSec: Math.round(oursPerSec), spoolMsgsPerSec: Math.round(rawCount / fetchSeconds), heapPeakMb: megabytes(heapPeak), documents: counts },
+      ratio: ratio(oursPerSec, rawPerSec),
+      idleMs: idle,
+      targets: { ratio: { target: 0.6, holds: oursPerSec / rawPerSec >= 0.6 }, idleMs: { target: 5000, holds: idle.max <= 5000 } },
+    }),
+  );
+} finally {
+  clearTimeout(deadline);
+  await dovecot.close();
+  folder.remove();
+}

@@ -1,0 +1,359 @@
+/**
+ * The workstation's outbox: replies written by its clerks and automatic acknowledgements become
+ * `email_out` messages in state `queued`, owned by this workstation, and leave over SMTP when the
+ * council's mail server answers — whether or not the central server does: sending needs only the
+ * local database and the mail server.
+ *
+ * States, written through RxDB so they replicate (core/schemas/messages.ts, OutboxFields):
+ *   queued → sending → sent
+ *                    ↘ queued again (temporary failure, with `nextAttemptAt`, backing off)
+ *                    ↘ failed (refused for good, or still failing after `giveUpAfterMs`)
+ * Only the owning workstation sends: a reply is sent by nobody else even when every workstation
+ * holds a copy. Why a crash cannot lose a reply, and when it can send one twice:
+ * interrupted-send.ts and docs/mail.md.
+ */
+import { createHash } from 'node:crypto';
+import { BehaviorSubject, type Observable } from 'rxjs';
+import type { RxCollection } from 'rxdb';
+import { newId } from '../../../core/ids/index';
+import { decideAutoReply, type AutoReplyDecision, type InboundHeaders } from '../../../core/mail/loops';
+import { buildReplyMessage, outgoingMailOf, type ReplyInput } from '../../../core/mail/outgoing';
+import type { Message, OutboxFields } from '../../../core/schemas/messages';
+import { backoffDelay, type BackoffPolicy } from '../../sync/backoff';
+import { OutboxJournal } from './outbox-journal';
+import { outboxStatusOf, type OutboxStatus } from './outbox-status';
+import { settleInterruptedSend, type SentCopyLookup } from './interrupted-send';
+import { SmtpSendError, SmtpSender, type OpenAttachment, type SmtpAccount } from './smtp-transport';
+
+const DAY_MS = 24 * 60 * 60 * 1000;
+
+/** 30 s, 1 min, 2 min … up to one hour between attempts, with jitter (main/sync/backoff.ts). */
+export const OUTBOX_BACKOFF: BackoffPolicy = { initialMs: 30_000, maxMs: 60 * 60_000 };
+/** SMTP servers keep trying for days (RFC 5321 §4.5.4.1 suggests 4–5); a citizen's answer that late is a failure to show. */
+export const OUTBOX_GIVE_UP_AFTER_MS = 3 * DAY_MS;
+
+export type OutboxOptions = {
+  /** The local database's `messages` collection. */
+  messages: RxCollection<Message>;
+  /** This workstation's stable id (kept in its profile; never a user's). */
+  workstationId: string;
+  /** The outbox journal's SQLite file, beside the local database. */
+  journalFile: string;
+  /** The SMTP account of a council mailbox (lower case), or undefined when none is configured. */
+  smtpAccountOf: (mailbox: string) => SmtpAccount | undefined;
+  /** Opens attachments for sending (the blob store); needed for replies with files. */
+  openAttachment?: OpenAttachment;
+  /** Looks for a sent copy in the mailbox's Sent folder after a crash (interrupted-send.ts). */
+  sentCopyLookup?: SentCopyLookup;
+  backoff?: BackoffPolicy;
+  giveUpAfterMs?: number;
+  clock?: () => number;
+  random?: () => number;
+  /** For tests of a crash between SMTP's answer and the database write. */
+  faults?: { afterSmtpAccepted?: (message: Message) => Promise<void> };
+};
+
+/** A clerk's reply: what the screen knows. The outbox adds the id, time and owner. */
+export type QueueReplyInput = Omit<ReplyInput, 'id' | 'createdAt' | 'workstationId' | 'auto'>;
+
+export type QueueAcknowledgementInput = Omit<ReplyInput, 'id' | 'createdAt' | 'workstationId' | 'auto' | 'authorId' | 'to' | 'answering'> & {
+  /** The inbound mail being acknowledged, as stored. */
+  inbound: Message;
+  /** Its header section as received (loop detection reads it). */
+  headers: InboundHeaders;
+  /** The council's mailboxes: mail from them is never acknowledged. */
+  ownAddresses?: readonly string[];
+};
+
+export type AcknowledgementOutcome =
+  | { queued: true; message: Message }
+  | { queued: false; reason: Exclude<AutoReplyDecision, { send: true }>['reason']; detail: string };
+
+const serverKey = (account: SmtpAccount | undefined) => (account ? `${account.host}:${account.port}` : undefined);
+
+/** The id of the acknowledgement of an inbound mail: the same on every workstation that ingests it. */
+export function acknowledgementIdOf(inboundMessageId: string): string {
+  return createHash('sha256').update(`acknowledgement\0${inboundMessageId}`).digest('hex').slice(0, 40);
+}
+
+export class Outbox {
+  private readonly journal: OutboxJournal;
+  private readonly clock: () => number;
+  private readonly status = new BehaviorSubject<OutboxStatus>({ queued: 0, sending: 0, failed: 0, mailServer: 'unknown', items: [] });
+  private readonly stopping = new AbortController();
+  private running: Promise<void> | undefined;
+  private again = false;
+  private timer: NodeJS.Timeout | undefined;
+  private mailServer: OutboxStatus['mailServer'] = 'unknown';
+  private lastError: string | undefined;
+
+  private readonly smtp: SmtpSender;
+
+  constructor(private readonly options: OutboxOptions) {
+    this.journal = OutboxJournal.open(options.journalFile);
+    this.clock = options.clock ?? Date.now;
+    this.smtp = new SmtpSender(options.openAttachment);
+  }
+
+  /** This workstation's outbox, live. */
+  get outboxStatus$(): Observable<OutboxStatus> {
+    return this.status.asObservable();
+  }
+
+  /** Starts sending: what a previous run left, then whatever is queued. */
+  start(): void {
+    this.started = true;
+    this.kick();
+  }
+
+  /** Queues a clerk's reply; resolves with the stored document once it is durable. */
+  async queueReply(input: QueueReplyInput): Promise<Message> {
+    const now = this.clock();
+    const message = buildReplyMessage({ ...input, id: newId(now), createdAt: now, workstationId: this.options.workstationId, auto: false });
+    return this.enqueue(message);
+  }
+
+  /**
+   * Queues the automatic acknowledgement of an inbound mail, unless the loop rules say no
+   * (core/mail/loops.ts): automatic mail, or the daily cap of automatic answers to that address.
+   * Idempotent: the same inbound mail never gets two acknowledgements from this workstation.
+   */
+  async queueAcknowledgement(input: QueueAcknowledgementInput): Promise<AcknowledgementOutcome> {
+    const { inbound, headers, ownAddresses, ...reply } = input;
+    const id = acknowledgementIdOf(inbound.id);
+    const existing = await this.options.messages.findOne(id).exec();
+    if (existing) return { queued: true, message: existing.toMutableJSON() };
+    const now = this.clock();
+    // Automatic answers already written to this citizen in the last day (the citizen index).
+    const history = await this.options.messages
+      .find({ selector: { citizenId: inbound.citizenId, createdAt: { $gt: now - DAY_MS } } })
+      .exec();
+    const decision = decideAutoReply(headers, history.map((doc) => doc.toJSON() as Message), now, { ownAddresses });
+    if (!decision.send) return { queued: false, reason: decision.reason, detail: decision.detail };
+    const message = buildReplyMessage({
+      ...reply,
+      id,
+      answering: inbound,
+      to: [{ address: decision.recipient! }],
+      auto: true,
+      createdAt: now,
+      workstationId: this.options.workstationId,
+    });
+    return { queued: true, message: await this.enqueue(message) };
+  }
+
+  /** Sends a failed reply again (the clerk fixed the address or the mail server is back). */
+  async retry(id: string): Promise<void> {
+    const doc = await this.options.messages.findOne(id).exec(true);
+    const outbox = doc.outbox;
+    if (!outbox || outbox.workstationId !== this.options.workstationId) throw new Error(`el mensaje ${id} no está en la bandeja de salida de este puesto`);
+    if (outbox.state !== 'failed') return;
+    this.journal.add(id, this.clock());
+    await doc.incrementalModify((current) => ({ ...current, outbox: { ...current.outbox!, state: 'queued', nextAttemptAt: this.clock(), changedAt: this.nextChange(current.outbox) } }));
+    this.kick();
+  }
+
+  /** Tries every due reply now, without waiting for the backoff (the "send now" button). */
+  async sendNow(): Promise<void> {
+    this.kick(true);
+    await this.idle();
+  }
+
+  /** Resolves when no pass is running or due at once. */
+  async idle(): Promise<void> {
+    while (this.running) await this.running;
+  }
+
+  /** Stops sending. A send in flight is abandoned where it stands (as a crash would). */
+  async stop(): Promise<void> {
+    this.stopping.abort();
+    clearTimeout(this.timer);
+    await this.running?.catch(() => undefined);
+    this.smtp.close();
+    this.journal.close();
+    this.status.complete();
+  }
+
+  private async enqueue(message: Message): Promise<Message> {
+    // The journal first: a crash between the two leaves an id without document (dropped later),
+    // never a queued reply nobody will send.
+    this.journal.add(message.id, message.createdAt);
+    const stored = await this.options.messages.insert(message);
+    this.kick();
+    return stored.toMutableJSON();
+  }
+
+  private forceDue = false;
+  private started = false;
+
+  private kick(forceDue = false): void {
+    // Before start(), replies are queued and wait for it.
+    if (!this.started || this.stopping.signal.aborted) return;
+    this.forceDue ||= forceDue;
+    if (this.running) {
+      this.again = true;
+      return;
+    }
+    clearTimeout(this.timer);
+    this.running = (async () => {
+      try {
+        do {
+          this.again = false;
+          const force = this.forceDue;
+          this.forceDue = false;
+          await this.pass(force);
+        } while (this.again && !this.stopping.signal.aborted);
+      } finally {
+        this.running = undefined;
+      }
+    })().catch((error: unknown) => {
+      this.lastError = error instanceof Error ? error.message : String(error);
+      this.schedule(this.clock() + (this.options.backoff ?? OUTBOX_BACKOFF).initialMs);
+    });
+  }
+
+  private schedule(at: number): void {
+    clearTimeout(this.timer);
+    if (this.stopping.signal.aborted) return;
+    this.timer = setTimeout(() => this.kick(), Math.max(0, at - this.clock()));
+    this.timer.unref?.();
+  }
+
+  /** One look at every reply of the journal: send what is due, settle what a crash left. */
+  private async pass(force: boolean): Promise<void> {
+    let nextDue: number | undefined;
+    // Mail servers found unreachable in this pass, and when to try them again: the other replies
+    // through them wait too, rather than each waiting out its own connection timeout.
+    const unreachable = new Map<string, number>();
+    for (const entry of this.journal.entries()) {
+      if (this.stopping.signal.aborted) return;
+      if (entry.status === 'failed') continue;
+      const doc = await this.options.messages.findOne(entry.id).exec();
+      if (!doc) {
+        // Queued a moment ago and still being inserted; lost to a crash before its insert; or gone
+        // from this replica because its ticket left the clerk's departments (a known gap:
+        // docs/mail.md, Sending) — then it cannot be sent nor its state written, and we say so.
+        if (entry.queuedAt < this.clock() - 60_000) {
+          this.journal.remove(entry.id);
+          this.lastError = `La respuesta ${entry.id} ya no está en este puesto y no se ha enviado`;
+        }
+        continue;
+      }
+      const message = doc.toMutableJSON();
+      const outbox = message.outbox;
+      // Replication may have replaced our copy with another workstation's (the same acknowledgement
+      // written on two workstations offline): then it is that one's to send.
+      if (!outbox || outbox.workstationId !== this.options.workstationId || outbox.state === 'sent') {
+        this.journal.remove(entry.id);
+        continue;
+      }
+      if (outbox.state === 'failed') {
+        this.journal.markFailed(entry.id);
+        continue;
+      }
+      if (outbox.state === 'sending') {
+        const verdict = await settleInterruptedSend(message.email!.mailbox, message.email!.messageId, this.options.sentCopyLookup);
+        if (verdict.action === 'record-sent') {
+          await this.record(message.id, (current) => ({ ...current, state: 'sent', sentAt: this.clock(), error: verdict.why }));
+          this.journal.remove(message.id);
+          continue;
+        }
+        await this.record(message.id, (current) => ({ ...current, state: 'queued', nextAttemptAt: this.clock(), error: verdict.why }));
+      }
+      const due = force ? 0 : (outbox.state === 'sending' ? 0 : (outbox.nextAttemptAt ?? 0));
+      if (due > this.clock()) {
+        nextDue = Math.min(nextDue ?? Infinity, due);
+        continue;
+      }
+      const server = serverKey(this.options.smtpAccountOf(message.email!.mailbox));
+      const waitUntil = server === undefined ? undefined : unreachable.get(server);
+      if (waitUntil !== undefined) {
+        nextDue = Math.min(nextDue ?? Infinity, waitUntil);
+        continue;
+      }
+      const outcome = await this.sendOne(message.id);
+      if (outcome.retryAt === undefined) continue;
+      nextDue = Math.min(nextDue ?? Infinity, outcome.retryAt);
+      if (outcome.unreachable && server !== undefined) unreachable.set(server, outcome.retryAt);
+    }
+    await this.publish();
+    if (nextDue !== undefined) this.schedule(nextDue);
+  }
+
+  /** Sends one reply; says when to try it again if it stays queued, and whether its server was unreachable. */
+  private async sendOne(id: string): Promise<{ retryAt?: number; unreachable?: boolean }> {
+    const claimed = await this.record(id, (current) =>
+      current.state === 'queued' ? { ...current, state: 'sending', attempts: current.attempts + 1 } : undefined,
+    );
+    if (!claimed) return {};
+    const mail = outgoingMailOf(claimed);
+    const account = this.options.smtpAccountOf(claimed.email!.mailbox);
+    try {
+      if (!account) throw new SmtpSendError('temporary', `No hay cuenta de envío (SMTP) configurada para ${claimed.email!.mailbox}`);
+      const result = await this.smtp.send(account, mail);
+      this.mailServer = 'reachable';
+      await this.abandonable(this.options.faults?.afterSmtpAccepted?.(claimed));
+      const note = result.rejected.length > 0 ? `El servidor de correo rechazó a: ${result.rejected.join(', ')}` : undefined;
+      await this.record(id, (current) => ({ ...current, state: 'sent', sentAt: this.clock(), ...(note ? { error: note } : {}) }));
+      this.journal.remove(id);
+      return {};
+    } catch (error) {
+      if (this.stopping.signal.aborted) return {};
+      const failure = error instanceof SmtpSendError ? error : new SmtpSendError('temporary', error instanceof Error ? error.message : String(error), { cause: error });
+      this.mailServer = failure.kind === 'unreachable' ? 'unreachable' : 'reachable';
+      this.lastError = failure.message;
+      const now = this.clock();
+      const giveUpAfter = this.options.giveUpAfterMs ?? OUTBOX_GIVE_UP_AFTER_MS;
+      if (!failure.retryable || now - claimed.createdAt >= giveUpAfter) {
+        const reason = failure.retryable ? `No se pudo enviar en ${Math.round(giveUpAfter / 3_600_000)} horas. Último error: ${failure.message}` : failure.message;
+        await this.record(id, (current) => ({ ...current, state: 'failed', error: reason }));
+        this.journal.markFailed(id);
+        return {};
+      }
+      const attempts = claimed.outbox!.attempts;
+      const nextAttemptAt = now + backoffDelay(attempts - 1, this.options.backoff ?? OUTBOX_BACKOFF, this.options.random);
+      await this.record(id, (current) => ({ ...current, state: 'queued', nextAttemptAt, error: failure.message }));
+      return { retryAt: nextAttemptAt, unreachable: failure.kind === 'unreachable' };
+    }
+  }
+
+  /** Waits for `work`, unless the outbox stops first (a stop then is a crash at that point). */
+  private async abandonable(work: Promise<void> | undefined): Promise<void> {
+    if (!work) return;
+    const signal = this.stopping.signal;
+    await new Promise<void>((resolve, reject) => {
+      if (signal.aborted) return reject(new Error('outbox stopped'));
+      signal.addEventListener('abort', () => reject(new Error('outbox stopped')), { once: true });
+      work.then(resolve, reject);
+    });
+  }
+
+  /**
+   * Changes the outbox part of a document through RxDB (so the change replicates); `change`
+   * returns undefined to leave it as it is. Resolves with the document written, or undefined.
+   */
+  private async record(id: string, change: (current: OutboxFields) => OutboxFields | undefined): Promise<Message | undefined> {
+    const doc = await this.options.messages.findOne(id).exec(true);
+    let changed = false;
+    const written = await doc.incrementalModify((current) => {
+      if (!current.outbox || current.outbox.workstationId !== this.options.workstationId) return current;
+      const next = change(current.outbox);
+      if (!next) return current;
+      changed = true;
+      return { ...current, outbox: { ...next, changedAt: this.nextChange(current.outbox) } };
+    });
+    return changed ? written.toMutableJSON() : undefined;
+  }
+
+  /** A change time later than the last one even if the clock went back (the later state wins a conflict). */
+  private nextChange(outbox: OutboxFields | undefined): number {
+    return Math.max(this.clock(), (outbox?.changedAt ?? 0) + 1);
+  }
+
+  private async publish(): Promise<void> {
+    const entries = this.journal.entries();
+    const docs = await this.options.messages.findByIds(entries.map((entry) => entry.id)).exec();
+    const messages = entries.map((entry) => docs.get(entry.id)?.toJSON() as Message | undefined);
+    this.status.next(outboxStatusOf(messages, this.mailServer, this.lastError));
+  }
+}

@@ -1,0 +1,208 @@
+/**
+ * A raw message from the spool, parsed (mailparser's `simpleParser`, fed from the file as a
+ * stream: a 50 MB message never sits in memory whole) into what threading and the documents need.
+ * Hard mail is handled here (issue 5): 8-bit text without a charset is parsed again as
+ * Windows-1252 (charsets.ts); RFC 2047 words and mislabelled Windows-1252 are mailparser's;
+ * Outlook's winmail.dat (TNEF) gives up its files (node-tnef); a calendar invitation is named in
+ * the text; attachments become content-addressed blobs (blobs.ts). What cannot be parsed at all
+ * throws {@link UnparseableMail}, and the processor quarantines it with the reason.
+ */
+import { createHash } from 'node:crypto';
+import { createReadStream, readFileSync } from 'node:fs';
+import { Transform } from 'node:stream';
+import { simpleParser, type AddressObject, type Attachment, type ParsedMail } from 'mailparser';
+import { mailAddress, messageIdList, normalizeMessageId, syntheticMessageId, type InboundHeaders } from '../../core/mail';
+import type { AttachmentMeta, MailAddress } from '../../core/schemas';
+import type { BlobWriter } from './blobs';
+import { labelUnlabelledText } from './charsets';
+import { extractTnef } from './tnef';
+
+export type ParsedInbound = {
+  /** The Message-ID, or a synthetic one from the raw bytes' hash (core/mail). */
+  messageId: string;
+  hadMessageId: boolean;
+  inReplyTo?: string;
+  references: string[];
+  from?: MailAddress;
+  to: MailAddress[];
+  cc: MailAddress[];
+  replyTo: MailAddress[];
+  sentAt?: number;
+  subject: string;
+  text: string;
+  html?: string;
+  attachments: AttachmentMeta[];
+  /** The top-level header lines, unfolded, for the automatic-mail and report checks. */
+  headers: InboundHeaders;
+  /** The text of returned messages and delivery status parts, where a report names what it returns. */
+  reportTexts: string[];
+  rawSha256: string;
+  /** Parsed a second time as Windows-1252 (8-bit text without a charset). */
+  charsetRetried: boolean;
+};
+
+/** A message that cannot be parsed: quarantined with `message` as the reason. */
+export class UnparseableMail extends Error {
+  override readonly name = 'UnparseableMail';
+}
+
+/** Second parses (charset retry) read the message into memory: only below this size. */
+const RETRY_MAX_BYTES = 10 * 1024 * 1024;
+/** How much of a returned message or status part is searched for the Message-ID. */
+const REPORT_TEXT_BYTES = 64 * 1024;
+
+const PARSER_OPTIONS = {
+  // SHA-256 of each attachment: its blob's name (content-addressed, issue 5).
+  checksumAlgo: 'sha256',
+  // Delivery status parts stay attachments: a bounce names what it returns there.
+  keepDeliveryStatus: true,
+  skipImageLinks: true,
+  skipTextLinks: true,
+  skipTextToHtml: true,
+  maxHtmlLengthToParse: 5_000_000,
+} as const;
+
+function addresses(value: AddressObject | AddressObject[] | undefined): MailAddress[] {
+  const list: MailAddress[] = [];
+  for (const object of value === undefined ? [] : Array.isArray(value) ? value : [value]) {
+    for (const entry of object.value) {
+      for (const member of entry.group ?? [entry]) {
+        const address = mailAddress(member.address, member.name);
+        if (address && !list.some((other) => other.address === address.address)) list.push(address);
+      }
+    }
+  }
+  return list.slice(0, 500);
+}
+
+function unfoldedHeaders(parsed: ParsedMail): InboundHeaders {
+  return parsed.headerLines.map(({ line }) => {
+    const colon = line.indexOf(':');
+    const name = colon >= 0 ? line.slice(0, colon).trim() : line.trim();
+    const value = colon >= 0 ? line.slice(colon + 1).replace(/\r?\n[ \t]+/g, ' ').trim() : '';
+    return [name, value] as const;
+  });
+}
+
+function hasReplacementCharacters(parsed: ParsedMail): boolean {
+  const seen = [parsed.subject, parsed.text, typeof parsed.html === 'string' ? parsed.html : undefined, parsed.from?.text];
+  return seen.some((value) => value?.includes('\uFFFD'));
+}
+
+async function parseFile(file: string): Promise<{ parsed: ParsedMail; sha256: string }> {
+  const hash = createHash('sha256');
+  const hashing = new Transform({
+    transform(chunk: Buffer, _encoding, done) {
+      hash.update(chunk);
+      done(null, chunk);
+    },
+  });
+  const source = createReadStream(file);
+  source.on('error', (error) => hashing.destroy(error));
+  const parsed = await simpleParser(source.pipe(hashing), PARSER_OPTIONS);
+  return { parsed, sha256: hash.digest('hex') };
+}
+
+/** The lines of a calendar invitation worth a clerk's eye (RFC 5545 SUMMARY, DTSTART, LOCATION). */
+function invitationSummary(ics: string): string | undefined {
+  const unfolded = ics.replace(/\r?\n[ \t]/g, '');
+  const field = (name: string) => new RegExp(`^${name}(?:;[^:\\r\\n]*)?:(.*)$`, 'im').exec(unfolded)?.[1]?.trim();
+  const summary = field('SUMMARY');
+  const start = field('DTSTART');
+  const location = field('LOCATION');
+  if (!summary && !start) return undefined;
+  return ['Invitación de calendario', summary && `Asunto: ${summary}`, start && `Comienzo: ${start}`, location && `Lugar: ${location}`].filter(Boolean).join('\n');
+}
+
+/**
+ * Parses a raw message file. `blobs` receives the attachments (and the files of a winmail.dat).
+ * Throws UnparseableMail when mailparser fails outright.
+ */
+export async function parseRawMail(file: string, blobs: BlobWriter): Promise<ParsedInbound> {
+  let parsed: ParsedMail;
+  let sha256: string;
+  try {
+    ({ parsed, sha256 } = await parseFile(file));
+  } catch (error) {
+    throw new UnparseableMail(`mailparser no pudo leer el mensaje: ${(error as Error).message}`, { cause: error });
+  }
+  let charsetRetried = false;
+  if (hasReplacementCharacters(parsed)) {
+    const raw = readFileSync(file);
+    if (raw.length <= RETRY_MAX_BYTES) {
+      try {
+        const retried = await simpleParser(labelUnlabelledText(raw), PARSER_OPTIONS);
+        if (!hasReplacementCharacters(retried)) {
+          parsed = retried;
+          charsetRetried = true;
+        }
+      } catch {
+        // Keep the first parse: replacement characters are better than nothing.
+      }
+    }
+  }
+
+  const ownId = normalizeMessageId(parsed.messageId);
+  const messageId = ownId ?? syntheticMessageId(sha256);
+  const attachments: AttachmentMeta[] = [];
+  const reportTexts: string[] = [];
+  const extraText: string[] = [];
+  for (const attachment of parsed.attachments) {
+    attachments.push(await storeAttachment(attachment, blobs));
+    const type = typeof attachment.contentType === 'string' ? attachment.contentType.toLowerCase() : '';
+    if (type === 'message/rfc822' || type === 'text/rfc822-headers' || type === 'message/delivery-status' || type === 'message/global' || type === 'message/global-headers') {
+      reportTexts.push(attachment.content.subarray(0, REPORT_TEXT_BYTES).toString('latin1'));
+    }
+    if (type === 'text/calendar' || type === 'application/ics') {
+      const summary = invitationSummary(attachment.content.subarray(0, REPORT_TEXT_BYTES).toString('utf8'));
+      if (summary) extraText.push(summary);
+    }
+    if (type === 'application/ms-tnef' || type === 'application/vnd.ms-tnef' || /^winmail\.dat$/i.test(attachment.filename ?? '')) {
+      const tnef = extractTnef(attachment.content);
+      for (const file of tnef.files) {
+        const sha = await blobs.write(file.content);
+        attachments.push({ sha256: sha, name: file.name.slice(0, 1024), mimeType: 'application/octet-stream', size: file.content.length });
+      }
+      if (tnef.body) extraText.push(tnef.body);
+    }
+  }
+  let text = parsed.text ?? '';
+  if (extraText.length > 0) text = [text.trimEnd(), ...extraText].filter(Boolean).join('\n\n');
+  // A bounce quotes the headers of what it returns in its body too (many servers send no parts).
+  if (reportTexts.length === 0) reportTexts.push(text.slice(0, REPORT_TEXT_BYTES));
+
+  const inReplyTo = messageIdList(parsed.inReplyTo)[0];
+  const sentAt = parsed.date && Number.isFinite(parsed.date.getTime()) && parsed.date.getTime() >= 0 ? parsed.date.getTime() : undefined;
+  return {
+    messageId,
+    hadMessageId: ownId !== undefined,
+    ...(inReplyTo !== undefined && { inReplyTo }),
+    references: messageIdList(parsed.references).slice(-500),
+    ...(parsed.from && addresses(parsed.from)[0] && { from: addresses(parsed.from)[0] }),
+    to: addresses(parsed.to),
+    cc: addresses(parsed.cc),
+    replyTo: addresses(parsed.replyTo),
+    ...(sentAt !== undefined && { sentAt }),
+    subject: (parsed.subject ?? '').replace(/[\r\n]+/g, ' ').trim(),
+    text,
+    ...(typeof parsed.html === 'string' && parsed.html.length > 0 && { html: parsed.html }),
+    attachments,
+    headers: unfoldedHeaders(parsed),
+    reportTexts,
+    rawSha256: sha256,
+    charsetRetried,
+  };
+}
+
+async function storeAttachment(attachment: Attachment, blobs: BlobWriter): Promise<AttachmentMeta> {
+  const sha = await blobs.write(attachment.content, attachment.checksum);
+  const contentId = normalizeMessageId(attachment.contentId ?? undefined);
+  return {
+    sha256: sha,
+    name: (attachment.filename ?? '').replace(/[\r\n]+/g, ' ').slice(0, 1024),
+    // A broken Content-Type can reach here as something other than a string (flanker's spam_broken-ctype).
+    mimeType: (typeof attachment.contentType === 'string' && attachment.contentType.trim() ? attachment.contentType.trim() : 'application/octet-stream').slice(0, 255),
+    size: attachment.size ?? attachment.content.length,
+    ...(contentId !== undefined && { contentId }),
+  };
+}

@@ -1,0 +1,26 @@
+/**
+ * The parser in a worker thread (parse-pool.ts): mailparser costs ~2 ms of CPU per message
+ * (shared/NOTES.md), which on the service's own thread would hold up the IMAP fetch and the
+ * database writes. Receives `{id, file}`, answers `{id, ok, value}` or `{id, ok: false, error,
+ * unparseable}`; writes the attachments' blobs itself.
+ */
+import { parentPort, workerData } from 'node:worker_threads';
+import { BlobWriter } from './blobs';
+import { parseRawMail, UnparseableMail } from './parse-mail';
+
+const { blobsDirectory, fsync } = workerData as { blobsDirectory: string; fsync: boolean };
+const blobs = new BlobWriter(blobsDirectory, fsync);
+
+parentPort?.on('message', (job: { id: number; file: string }) => {
+  parseRawMail(job.file, blobs).then(
+    (value) => parentPort?.postMessage({ id: job.id, ok: true, value }),
+    (error: unknown) =>
+      parentPort?.postMessage({
+        id: job.id,
+        ok: false,
+        error: error instanceof Error ? error.message : String(error),
+        code: (error as NodeJS.ErrnoException).code,
+        unparseable: error instanceof UnparseableMail,
+      }),
+  );
+});
