@@ -4,9 +4,13 @@
  * - tickets: their `departmentId` ('' = the general intake queue);
  * - messages: the scope of their ticket ({@link SCOPE_PARENTS}), looked up by the store inside
  *   the push, and changed by the store whenever the ticket's scope changes;
- * - templates, rules: their `departmentId`, or everyone when they have none (council-wide);
- * - every other collection (departments, users, calendars, citizens, and collections the
- *   store does not know, such as RxDB's test suite's): everyone.
+ * - every other collection (departments, users, calendars, citizens, templates, rules, and
+ *   collections the store does not know, such as RxDB's test suite's): everyone.
+ *
+ * Rules and templates are everyone's to read although supervisors write them per department:
+ * routing is a pure function that every workstation runs alike (a mail ingested at Registro must
+ * be routed by Urbanismo's rules and acknowledged with Urbanismo's template), and neither holds
+ * citizen data. Who may write them is server/replication/rights.ts's business, by `departmentId`.
  */
 import { EVERYONE, type ReplicatedDocument, type Scope, type ScopeOf } from './types';
 
@@ -39,14 +43,12 @@ export const SCOPE_CHILDREN: Readonly<Record<string, readonly string[]>> = Objec
 }, {});
 
 const departmentOr =
-  (fallback: Scope): ScopeOf =>
+  (fallback: string): ScopeOf =>
   (document) =>
     typeof document.departmentId === 'string' ? document.departmentId : fallback;
 
 const DEFAULT_SCOPES: Readonly<Record<string, ScopeOf>> = {
   tickets: departmentOr(''),
-  templates: departmentOr(EVERYONE),
-  rules: departmentOr(EVERYONE),
 };
 
 /** The default scope of a document of `collection` that has no scope parent. */

@@ -44,13 +44,25 @@ describe('rights', () => {
   });
 
   it('keeps templates and rules to supervisors of their own departments, council-wide ones to administrators', () => {
+    // Everyone reads them (scope '*'); their departmentId says who writes them.
+    const inDepartment = (departmentId?: string) => (departmentId === undefined ? {} : { departmentId });
+    const row = (after?: string, before?: string | null): PushAuthorizationInput => ({
+      id: 'x',
+      document: doc('x', inDepartment(after)),
+      scope: '*',
+      stored: before === null || before === undefined ? null : { document: doc('x', { old: true, ...inDepartment(before) }), scope: '*' },
+    });
     expect(collectionWriteRefusal(clerk, 'templates')).toBe('only supervisors and administrators write templates');
-    expect(rowWriteRefusal(supervisor, 'templates', input('padron', null), insert)).toBeNull();
-    expect(rowWriteRefusal(supervisor, 'rules', input('urbanismo', { scope: 'padron' }), update({ old: true }))).toBe(
+    expect(rowWriteRefusal(supervisor, 'templates', row('padron'), insert)).toBeNull();
+    expect(rowWriteRefusal(supervisor, 'rules', row('padron', 'padron'), update({ old: true, departmentId: 'padron' }))).toBeNull();
+    expect(rowWriteRefusal(supervisor, 'rules', row('urbanismo', 'padron'), update({ old: true, departmentId: 'padron' }))).toBe(
       'rule "x" would belong to department "urbanismo", which you do not supervise',
     );
-    expect(rowWriteRefusal(supervisor, 'templates', input('*', null), insert)).toBe('template "x" would belong to the whole council, which you do not supervise');
-    expect(rowWriteRefusal(admin, 'templates', input('*', null), insert)).toBeNull();
+    expect(rowWriteRefusal(supervisor, 'rules', row('padron', 'urbanismo'), update({ old: true, departmentId: 'urbanismo' }))).toBe(
+      'rule "x" belongs to department "urbanismo", which you do not supervise',
+    );
+    expect(rowWriteRefusal(supervisor, 'templates', row(undefined), insert)).toBe('template "x" would belong to the whole council, which you do not supervise');
+    expect(rowWriteRefusal(admin, 'templates', row(undefined), insert)).toBeNull();
   });
 
   it('keeps departments, users and calendars to administrators, and citizens open to everyone', () => {

@@ -6,7 +6,8 @@
  * Reading (pull, stream), by scope (server/db/scope-policy.ts):
  * - admin: everything;
  * - clerk, supervisor: documents of their departments, of the intake queue (''), and those
- *   everyone sees ('*': departments, users, calendars, citizens, council-wide templates and rules).
+ *   everyone sees ('*': departments, users, calendars, citizens, templates and rules — routing
+ *   runs alike on every workstation, so every rule and template reaches every one).
  *
  * Writing (push). A row that writes nothing (its stored body already equals the pushed one) is
  * always allowed. Otherwise:
@@ -16,8 +17,8 @@
  *   (or conflict with) one only while it is in their scope — then they may also move it anywhere
  *   (routing): a ticket leaves a clerk's departments only if it was theirs before.
  * - citizens: every signed-in user (every clerk serves every citizen).
- * - templates, rules: supervisors, for their own departments (before and after the write);
- *   council-wide ones (no department) and everything else: administrators.
+ * - templates, rules: supervisors, for their own departments (`departmentId`, before and after
+ *   the write); council-wide ones (no department) and everything else: administrators.
  * - departments, users, calendars: administrators only.
  * - extra collections (tests): every signed-in user.
  */
@@ -83,12 +84,20 @@ export function rowWriteRefusal(actor: Actor, collection: string, input: PushAut
     return null;
   }
   if (SUPERVISED.has(collection)) {
-    const own = (scope: Scope) => scope !== EVERYONE && scope !== '' && actor.departmentIds.includes(scope);
-    if (input.stored !== null && !own(input.stored.scope)) return `${what} belongs to ${describeScope(input.stored.scope)}, which you do not supervise`;
-    if (!own(input.scope)) return `${what} would belong to ${describeScope(input.scope)}, which you do not supervise`;
+    // Everyone reads them (server/db/scope-policy.ts); their department says who writes them.
+    const own = (department: Scope) => department !== EVERYONE && department !== '' && actor.departmentIds.includes(department);
+    const before = input.stored === null ? null : departmentOf(input.stored.document);
+    if (before !== null && !own(before)) return `${what} belongs to ${describeScope(before)}, which you do not supervise`;
+    const after = departmentOf(input.document);
+    if (!own(after)) return `${what} would belong to ${describeScope(after)}, which you do not supervise`;
     return null;
   }
   return null;
+}
+
+/** The department a template or rule belongs to; the whole council when it names none. */
+function departmentOf(document: { departmentId?: unknown }): Scope {
+  return typeof document.departmentId === 'string' && document.departmentId !== '' ? document.departmentId : EVERYONE;
 }
 
 function describeScope(scope: Scope): string {
