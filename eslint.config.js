@@ -34,6 +34,8 @@ export default tseslint.config(
   // The Electron shell: main/index.ts wires the modules of main/shell/, the only other code that imports electron.
   { files: ['main/index.ts', 'main/shell/**'], rules: restrict(intoServer, intoRenderer) },
   { files: ['server/**'], rules: restrict(electron, intoMain, intoRenderer, intoPreload) },
+  // Test support shared by main/, server/ and bench/ (a PostgreSQL cluster, a free port): it depends on none of them.
+  { files: ['test-support/**'], rules: restrict(electron, intoMain, intoServer, intoRenderer, intoPreload) },
   // Benchmarks and command-line tools print their results.
   { files: ['bench/**', '**/cli/**', '**/*.cli.ts'], rules: { 'no-console': 'off' } },
 );

@@ -19,6 +19,7 @@ import { openLocalDatabase } from '../main/store/local-database';
 import { startMailChannel } from '../main/mail/index';
 import { startDovecot } from '../main/mail/test-support/dovecot';
 import { loadAverage, machine, megabytes, ms, numberOption, percentiles, progress, ratio, stringOption, tempFolder } from './support';
+import { mulberry32 } from '../core/demo/random';
 
 const MESSAGES = numberOption('messages', 2000);
 const ATTACHMENT_SHARE = numberOption('attachment_share', 0.05);
@@ -30,21 +31,9 @@ const TIMEOUT_MS = numberOption('timeout_ms', 20 * 60_000);
 const STREETS = ['calle Mayor', 'plaza de España', 'avenida de la Constitución', 'calle del Carmen', 'camino de la Fuente', 'ronda de San Juan'];
 const TOPICS = ['licencia de obra menor', 'certificado de empadronamiento', 'ruido nocturno', 'vado permanente', 'recogida de enseres', 'farola fundida', 'tasa de basuras', 'ayuda al alquiler'];
 
-/** A deterministic pseudo-random generator (mulberry32), so every run mails the same mailbox. */
-function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 /** A council's inbox: conversations of 1–4 mails, Spanish text, some with a PDF-sized attachment. */
 function mailbox(count: number): Buffer[] {
-  const next = random(2026);
+  const next = mulberry32(2026);
   const mails: Buffer[] = [];
   let thread = 0;
   while (mails.length < count) {

@@ -17,7 +17,7 @@ import path from 'node:path';
 import { Caseload } from '../core/demo/caseload';
 import type { CollectionName } from '../core/schemas';
 import { API_PATHS, type PushRow } from '../core/sync/replication-protocol';
-import { startPostgres, type TestPostgres } from '../server/test-support/postgres';
+import { startPostgres, type TestPostgres } from '../test-support/postgres';
 import { accessToken, addAccount, cpuSecondsOf, pushDocuments, seedServer, startServerProcess, type ServerProcess } from './sync-support';
 import { loadAverage, machine, percentiles, numberOption, progress, stringOption, tempFolder } from './support';
 import { openServerDatabase } from '../server/db/index';

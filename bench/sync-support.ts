@@ -7,7 +7,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import http from 'node:http';
-import { createServer } from 'node:net';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { COLLECTION_NAMES } from '../core/schemas';
@@ -16,6 +15,7 @@ import { hashPassword } from '../server/auth/passwords';
 import { createTokenSigner, type Actor } from '../server/auth/tokens';
 import { openServerDatabase, type ServerDatabase, type UserRole } from '../server/db/index';
 import { userDoc } from '../server/test-support/council-documents';
+import { freeLoopbackPort } from '../test-support/free-port';
 
 const ROOT = fileURLToPath(new URL('../', import.meta.url));
 /** The secret of the benchmark's server; at least 32 characters, as the server demands. */
@@ -62,14 +62,6 @@ export function accessToken(actor: Actor): string {
   return signer.sign(actor, Date.now(), 60 * 60_000).token;
 }
 
-export async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
-}
-
 export type ServerProcess = {
   readonly url: string;
   readonly pid: number;
@@ -86,7 +78,7 @@ process.once('exit', () => {
 
 /** Starts `server/cli.ts serve` on the folder, on a free loopback port; resolves once it answers. */
 export async function startServerProcess(dataDir: string, env: NodeJS.ProcessEnv = {}): Promise<ServerProcess> {
-  const port = await freePort();
+  const port = await freeLoopbackPort();
   const url = `http://127.0.0.1:${port}`;
   // `SERVER_PROFILE=<folder>`: a V8 CPU profile of the server, written there when it stops.
   const profile = process.env.SERVER_PROFILE ? ['--cpu-prof', `--cpu-prof-dir=${path.resolve(process.env.SERVER_PROFILE)}`] : [];

@@ -5,25 +5,14 @@ import type { SlaPeriod, SlaUnit } from '../schemas';
 import { addMonthsClamped, isoDate } from './civil-date';
 import { computeDeadline } from './deadlines';
 import { madridCityCalendar as city } from './test-calendars';
-
-/** mulberry32: small, fast and the same on every machine. */
-function generator(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-  };
-}
+import { mulberry32 } from '../demo/random';
 
 const FROM = Date.UTC(2025, 0, 1);
 const TO = Date.UTC(2027, 11, 31);
 const CASES = 3000;
 
 function cases(seed: number, unit: SlaUnit, maxAmount: number) {
-  const random = generator(seed);
+  const random = mulberry32(seed);
   return Array.from({ length: CASES }, () => ({
     start: FROM + Math.floor(random() * (TO - FROM)),
     amount: 1 + Math.floor(random() * maxAmount),

@@ -6,7 +6,8 @@
  * Every mail address is under the reserved `.example` top-level domain (RFC 2606 §2), so demo
  * data can never send mail to a real person.
  */
-import type { Random} from './random';
+import { checkSpanishDocument, cifControl, dniCheckLetter, type SpanishDocumentType } from '../identity/documents';
+import type { Random } from './random';
 import { Weighted } from './random';
 
 export type Gender = 'female' | 'male';
@@ -184,12 +185,7 @@ export function surname(random: Random): string {
 
 // ── ID documents ────────────────────────────────────────────────────────────────────────────
 
-const DNI_LETTERS = 'TRWAGMYFPDXBNJZSQVHLCKE';
-
-/** The check letter of a DNI number (Real Decreto 1553/2005; the remainder modulo 23). */
-export function dniCheckLetter(number: number): string {
-  return DNI_LETTERS[number % 23]!;
-}
+// The check characters come from core/identity, the same code that checks what a clerk types.
 
 /** A DNI: eight digits and the check letter ('12345678Z'). */
 export function dni(random: Random): string {
@@ -205,44 +201,16 @@ export function nie(random: Random): string {
   return prefix + digits + dniCheckLetter(number);
 }
 
-/**
- * The control character of a CIF (NIF of an organisation, Orden EHA/451/2008): digits in odd
- * positions doubled and their digits summed, plus the digits in even positions; the control is
- * 10 minus the last digit of the sum. Organisations whose letter is P, Q, R, S, N or W write it
- * as a letter (J=0, A=1 … I=9), A, B, E and H as a digit.
- */
-export function cifControl(letter: string, digits: string): string {
-  let sum = 0;
-  for (let i = 0; i < 7; i++) {
-    const digit = Number(digits[i]);
-    if (i % 2 === 0) {
-      const doubled = digit * 2;
-      sum += Math.floor(doubled / 10) + (doubled % 10);
-    } else {
-      sum += digit;
-    }
-  }
-  const control = (10 - (sum % 10)) % 10;
-  return 'PQRSNW'.includes(letter) ? 'JABCDEFGHI'[control]! : String(control);
-}
-
+/** A CIF of an organisation of kind `letter` (A/B companies, G associations, H owners' communities). */
 export function cif(random: Random, letter: 'B' | 'G' | 'H' | 'A'): string {
   const digits = random.digits(7);
-  return letter + digits + cifControl(letter, digits);
+  // A, B, G and H write the control as a digit (G may use either; the demo keeps to the digit).
+  return letter + digits + cifControl(digits).digit;
 }
 
-/** True when a DNI, NIE or CIF has the right shape and check character. */
-export function isValidSpanishDocument(type: 'dni' | 'nie' | 'cif', number: string): boolean {
-  if (type === 'dni') {
-    const match = /^(\d{8})([A-Z])$/.exec(number);
-    return !!match && dniCheckLetter(Number(match[1])) === match[2];
-  }
-  if (type === 'nie') {
-    const match = /^([XYZ])(\d{7})([A-Z])$/.exec(number);
-    return !!match && dniCheckLetter(Number('XYZ'.indexOf(match[1]!) + match[2]!)) === match[3];
-  }
-  const match = /^([ABCDEFGHJNPQRSUVW])(\d{7})([0-9A-J])$/.exec(number);
-  return !!match && cifControl(match[1]!, match[2]!) === match[3];
+/** True when a DNI, NIE or CIF has the right shape and check character (core/identity's check). */
+export function isValidSpanishDocument(type: SpanishDocumentType, number: string): boolean {
+  return checkSpanishDocument(number, type).ok;
 }
 
 /** A foreign passport number, as loosely shaped as real ones. */

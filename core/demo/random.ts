@@ -165,3 +165,20 @@ export function uuidv7(random: Random, time: number): string {
   const randB = random.hex(15);
   return `${ms.slice(0, 8)}-${ms.slice(8, 12)}-7${randA}-${variant}${randB.slice(0, 3)}-${randB.slice(3)}`;
 }
+
+/**
+ * mulberry32: one 32-bit word of state, a sequence from a single number. The property tests and
+ * benchmarks draw from it (`const random = mulberry32(seed)`), so a failing case names its seed
+ * and replays identically on every machine; the demo's documents use `Random` above instead,
+ * which gives each document its own stream.
+ */
+export function mulberry32(seed: number): () => number {
+  let state = seed >>> 0;
+  return () => {
+    state = (state + 0x6d2b79f5) >>> 0;
+    let t = state;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 0x1_0000_0000;
+  };
+}

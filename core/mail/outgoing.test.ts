@@ -6,7 +6,6 @@ import {
   buildReplyMessage,
   outgoingMailOf,
   outgoingMessageId,
-  outgoingSubject,
   ownMessageDocumentId,
   threadingOf,
   type ReplyInput,
@@ -61,34 +60,6 @@ describe('Message-ID', () => {
   it('refuses a domain or an id that would make a broken header', () => {
     expect(() => outgoingMessageId(ID, 'not a domain')).toThrow(RangeError);
     expect(() => outgoingMessageId('a>b', 'ayto-villanueva.es')).toThrow(RangeError);
-  });
-});
-
-describe('subject', () => {
-  it.each([
-    ['Ruido nocturno', `Re: Ruido nocturno [#${REF}]`],
-    ['RE: RV: Fwd: Ruido nocturno', `Re: Ruido nocturno [#${REF}]`],
-    [`Re: Ruido nocturno [#${REF}]`, `Re: Ruido nocturno [#${REF}]`],
-    [`RE: [#${REF}] Re: Ruido nocturno [#${REF}]`, `Re: Ruido nocturno [#${REF}]`],
-    ['Re[2]: AW: Sv: Licencia de obra', `Re: Licencia de obra [#${REF}]`],
-    ['', `Re: [#${REF}]`],
-  ])('answers %j with %j', (subject, expected) => {
-    expect(outgoingSubject(subject, REF, { reply: true })).toBe(expected);
-  });
-
-  it('writes no Re: on a first mail from the council', () => {
-    expect(outgoingSubject('Cita previa', REF, { reply: false })).toBe(`Cita previa [#${REF}]`);
-  });
-
-  it('keeps words that only look like prefixes', () => {
-    expect(outgoingSubject('Recibo del IBI', REF, { reply: true })).toBe(`Re: Recibo del IBI [#${REF}]`);
-    expect(outgoingSubject('Ref. expediente 2026/123', REF, { reply: true })).toBe(`Re: Ref. expediente 2026/123 [#${REF}]`);
-  });
-
-  it('cuts a subject too long for one header line and keeps the reference whole', () => {
-    const subject = outgoingSubject('a'.repeat(5000), REF, { reply: true });
-    expect(subject.length).toBeLessThanOrEqual(998);
-    expect(subject.endsWith(`[#${REF}]`)).toBe(true);
   });
 });
 

@@ -7,12 +7,13 @@
 //   resend), and a citizen's answer that quotes it leads back to the document by its id alone.
 // - Threading (RFC 5322 §3.6.4): In-Reply-To is the mail answered; References its References
 //   followed by its Message-ID.
-// - Subject: `Re: <subject> [#2026-7KQ4-M2XD]`, one `Re:` and one tag however long the thread.
+// - Subject: `Re: <subject> [#2026-7KQ4-M2XD]`, one `Re:` and one tag however long the thread
+//   (subject.ts: the one function that writes it, beside the parser that reads it back).
 // - Automatic mail carries `Auto-Submitted: auto-replied` (RFC 3834 §5) and asks Exchange not to
 //   answer it (`X-Auto-Response-Suppress: All`), so no responder answers us back.
 import type { Timestamp } from '../schemas/fields';
 import type { AttachmentMeta, MailAddress, Message } from '../schemas/messages';
-import { cleanSubject } from './subject';
+import { outgoingSubject } from './subject';
 
 /** What our Message-IDs start with, to tell them from anyone else's in the council's domain. */
 const OWN_MESSAGE_ID_PREFIX = 'ventanilla.';
@@ -39,25 +40,6 @@ export function ownMessageDocumentId(messageId: string, mailDomain: string): str
   if (!local.startsWith(OWN_MESSAGE_ID_PREFIX)) return undefined;
   const id = local.slice(OWN_MESSAGE_ID_PREFIX.length);
   return /^[A-Za-z0-9-]{1,40}$/.test(id) ? id : undefined;
-}
-
-/** The tag of a reference as it appears in subjects: `[#2026-7KQ4-M2XD]`. */
-export function referenceTag(reference: string): string {
-  return `[#${reference}]`;
-}
-
-/**
- * The subject of our mail: `Re: ` when it answers a mail, what the thread is about, and the
- * ticket's reference once at the end. 998 characters at most (one header line, RFC 5322 §2.1.1).
- */
-export function outgoingSubject(subject: string, reference: string, options: { reply: boolean }): string {
-  const tag = referenceTag(reference);
-  // What the thread is about: without reply prefixes in any language and earlier tags (subject.ts).
-  const base = cleanSubject(subject);
-  const prefix = options.reply ? 'Re: ' : '';
-  const room = 998 - prefix.length - tag.length - 1;
-  const cut = base.length > room ? `${base.slice(0, room - 1)}…` : base;
-  return cut === '' ? `${prefix}${tag}` : `${prefix}${cut} ${tag}`;
 }
 
 /** Most References a mail carries: the first (the thread's root) and the latest ones. */

@@ -26,8 +26,9 @@ function withoutPrefixes(subject: string): string {
 }
 
 /**
- * The ticket references tagged in a decoded subject, in order of appearance, normalised; prefixes
- * before them do not matter (`RE: RV: [#2026-7KQ4-M2XD] Licencia`).
+ * The ticket references tagged in a decoded subject, in order of appearance, normalised, wherever
+ * they stand: at the end as we write them (`RE: Licencia [#2026-7KQ4-M2XD]`), or moved to the
+ * front or the middle by a client or a person (`RE: RV: [#2026-7KQ4-M2XD] Licencia`).
  */
 export function referencesInSubject(subject: string): string[] {
   const found: string[] = [];
@@ -59,8 +60,27 @@ export function isReplySubject(subject: string | undefined): boolean {
   return subject !== undefined && PREFIX.test(subject);
 }
 
-/** The subject of our mail about a ticket: `[#REF] subject`, the tag only once. */
-export function subjectWithReference(subject: string, reference: string): string {
-  const cleaned = cleanSubject(subject);
-  return cleaned ? `[#${reference}] ${cleaned}` : `[#${reference}]`;
+/** The tag of a reference as it appears in subjects: `[#2026-7KQ4-M2XD]`. */
+export function referenceTag(reference: string): string {
+  return `[#${reference}]`;
+}
+
+/** Longest subject we write: one header line (RFC 5322 §2.1.1). */
+const OUTGOING_SUBJECT_MAX_LENGTH = 998;
+
+/**
+ * The subject of every mail we send about a ticket: `Re: ` when it answers a mail, what the thread
+ * is about (without anyone's reply prefixes or earlier tags, so neither piles up however long the
+ * thread), and the ticket's reference once, at the end: `Re: Ruido nocturno [#2026-7KQ4-M2XD]`.
+ * At the end, because the subject is what a citizen's mail client lists first; a reply that
+ * comes back with `RE: RV:` before it is still found by `referencesInSubject`, which reads the tag
+ * anywhere. 998 characters at most; a long subject is cut, the tag never.
+ */
+export function outgoingSubject(subject: string, reference: string, options: { reply: boolean }): string {
+  const tag = referenceTag(reference);
+  const base = cleanSubject(subject);
+  const prefix = options.reply ? 'Re: ' : '';
+  const room = OUTGOING_SUBJECT_MAX_LENGTH - prefix.length - tag.length - 1;
+  const cut = base.length > room ? `${base.slice(0, room - 1)}…` : base;
+  return cut === '' ? `${prefix}${tag}` : `${prefix}${cut} ${tag}`;
 }

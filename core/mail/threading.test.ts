@@ -31,6 +31,8 @@ describe('threading a received mail', () => {
   it('follows a reference tag in the subject only when the ticket is the sender’s own', async () => {
     const own = lookup({}, { '2026-7KQ4-M2XD': 'tR' });
     expect(await resolveThread(mail({ subject: 'RE: RV: [#2026-7KQ4-M2XD] Vado' }), own)).toMatchObject({ kind: 'existing', ticketId: 'tR', by: 'subject-reference' });
+    // Where we write it (outgoingSubject: at the end), under the citizen's client's own prefixes.
+    expect(await resolveThread(mail({ subject: 'RE: Re: Vado [#2026-7KQ4-M2XD]' }), own)).toMatchObject({ kind: 'existing', ticketId: 'tR', by: 'subject-reference' });
     // Someone else quoting the same subject: the lookup finds no ticket of theirs.
     expect(await resolveThread(mail({ subject: 'RE: [#2026-7KQ4-M2XD] Vado' }), lookup({}))).toEqual({ kind: 'new', rootMessageId: 'new@x' });
   });

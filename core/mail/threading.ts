@@ -5,7 +5,7 @@
 // 2. In-Reply-To, then References from right to left (the newest first), against every
 //    Message-ID received or sent: the ticket of the first one found.
 // 3. A report (bounce, read receipt, complaint): the ticket of the message it returns, marked.
-// 4. A reference tag in the decoded subject (`[#2026-7KQ4-M2XD]`, after any RE:/RV:/FW:), but
+// 4. A reference tag anywhere in the decoded subject (`RE: Vado [#2026-7KQ4-M2XD]`), but
 //    only from the ticket's own citizen: someone else quoting an old subject opens a new ticket.
 // 5. Otherwise a new ticket, whose id derives from the thread's root (message-ids.ts), so that a
 //    reply ingested before its original still meets it in the same ticket.

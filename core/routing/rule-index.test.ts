@@ -5,17 +5,7 @@ import type { Rule, RuleCondition } from '../schemas';
 import { compileRules, requiredKeysOf, type CompiledRules } from './rule-compiler';
 import { routeTicket } from './rule-engine';
 import { rule, ticket } from './test-rules';
-
-function generator(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-  };
-}
+import { mulberry32 } from '../demo/random';
 
 const WORDS = ['licencia', 'licencias', 'obra', 'obras', 'de', 'IBI', 'recibo', 'plusvalía', 'padrón', 'volante', 'ruido', 'calle', 'calles', 'farola', 'multa', 'taller'];
 
@@ -37,7 +27,7 @@ describe('skipping rules a ticket cannot match', () => {
   });
 
   it('gives the same decision as evaluating every rule (2,000 random tickets, 300 random rules)', () => {
-    const random = generator(7);
+    const random = mulberry32(7);
     const pick = <T>(list: readonly T[]): T => list[Math.floor(random() * list.length)]!;
     const phrase = () => (random() < 0.3 ? `${pick(WORDS)} ${pick(WORDS)}` : pick(WORDS)) + (random() < 0.1 ? '*' : '');
     const rules: Rule[] = Array.from({ length: 300 }, (_, index) => {

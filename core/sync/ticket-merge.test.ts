@@ -14,6 +14,7 @@ import {
 import { canonicalJson } from './json-value';
 import { DOCUMENT_STATE_CHECKS } from './replication-protocol';
 import { mergeTickets, stampTicketEdit, type TicketEdit } from './ticket-merge';
+import { mulberry32 } from '../demo/random';
 
 const T0 = Date.UTC(2025, 2, 17, 9, 0, 0);
 const MINUTE = 60_000;
@@ -203,7 +204,7 @@ describe('mergeTickets over random offline edits', () => {
   const RUNS = 2000;
 
   it('converges to the same ticket whichever side is mine, with and without the base', () => {
-    const random = seededRandom(20250317);
+    const random = mulberry32(20250317);
     for (let run = 0; run < RUNS; run++) {
       const { base, a, b } = randomConflict(random);
       expectSameTicket(mergeTickets(a, b, base), mergeTickets(b, a, base));
@@ -212,7 +213,7 @@ describe('mergeTickets over random offline edits', () => {
   });
 
   it('changes nothing when merged again with itself or with either side', () => {
-    const random = seededRandom(4242);
+    const random = mulberry32(4242);
     for (let run = 0; run < RUNS; run++) {
       const { base, a, b } = randomConflict(random);
       expectSameTicket(mergeTickets(a, a, base), a);
@@ -226,7 +227,7 @@ describe('mergeTickets over random offline edits', () => {
   });
 
   it('gives the same fields whatever the order of merges of three workstations', () => {
-    const random = seededRandom(7);
+    const random = mulberry32(7);
     for (let run = 0; run < RUNS; run++) {
       const { a, b } = randomConflict(random);
       const { a: c } = randomConflict(random);
@@ -237,7 +238,7 @@ describe('mergeTickets over random offline edits', () => {
   });
 
   it('loses no edit: every value of both sides is either the merged one or in the history', () => {
-    const random = seededRandom(99);
+    const random = mulberry32(99);
     for (let run = 0; run < RUNS; run++) {
       const { base, a, b } = randomConflict(random);
       const merged = mergeTickets(a, b, base);
@@ -256,7 +257,7 @@ describe('mergeTickets over random offline edits', () => {
   });
 
   it('always gives a ticket that the tickets schema accepts', () => {
-    const random = seededRandom(12345);
+    const random = mulberry32(12345);
     for (let run = 0; run < 500; run++) {
       const { base, a, b } = randomConflict(random);
       for (const merged of [mergeTickets(a, b, base), mergeTickets(a, b)]) {
@@ -309,18 +310,6 @@ describe('stampTicketEdit', () => {
 
 // ---------------------------------------------------------------------------------------------
 // Random conflicts
-
-/** mulberry32: a small PRNG, so a failing run can be replayed from its seed. */
-function seededRandom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 function pick<T>(random: () => number, items: readonly T[]): T {
   return items[Math.floor(random() * items.length)] as T;

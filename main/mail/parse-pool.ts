@@ -4,9 +4,12 @@
  * `timeoutMs` (a pathological MIME tree) ends its worker — the only way to stop a parser stuck
  * in a loop — and is reported as unparseable; a new worker takes its place.
  *
- * In development and tests the worker is TypeScript, loaded through tsx's register API; a build
- * that compiles main/ ships parse-worker.js beside this file and loads it directly.
+ * In development and tests the worker is TypeScript, loaded through tsx's register API. Built,
+ * this module is JavaScript and parse-worker.js lies beside it: tsc puts it there, and the
+ * Electron bundle (main/shell/vite.electron.config.ts) builds it as an entry of its own into the
+ * folder where every chunk lies, so this code finds it wherever the bundler put it.
  */
+import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { availableParallelism } from 'node:os';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -24,7 +27,12 @@ export type ParsePool = {
 function workerSource(): { source: string; eval: boolean } {
   const typescript = import.meta.url.endsWith('.ts');
   const worker = new URL(typescript ? './parse-worker.ts' : './parse-worker.js', import.meta.url);
-  if (!typescript) return { source: fileURLToPath(worker), eval: false };
+  if (!typescript) {
+    const file = fileURLToPath(worker);
+    // Checked now, not when the first mail arrives: a build that forgot the worker fails at start.
+    if (!existsSync(file)) throw new Error(`The mail parser's worker is missing: ${file} (main/shell/vite.electron.config.ts builds it beside the service)`);
+    return { source: file, eval: false };
+  }
   // tsx registers its loader hooks by itself only on the main thread under Node 20: call its
   // ESM register API (the .mjs twin of what require.resolve finds) before importing the worker.
   const tsx = pathToFileURL(createRequire(import.meta.url).resolve('tsx/esm/api').replace(/\.cjs$/, '.mjs')).href;

@@ -5,18 +5,18 @@ import path from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { serverDocuments, setupCouncil, startCentralServer, type CentralServer } from './test-support/central-server';
 import { ADMIN, ANA, COUNCIL, LUIS, temporaryFolder, ticket } from './test-support/council';
-import { startPostgresCluster, type PostgresCluster } from './test-support/postgres-cluster';
+import { startPostgres, type TestPostgres } from '../../test-support/postgres';
 import { startWorkstation, type Workstation } from './test-support/workstation-process';
 import { fastRetries } from './test-support/sync-fixture';
 
 describe('a central server on PostgreSQL', () => {
-  let postgres: PostgresCluster;
+  let postgres: TestPostgres;
   let tmp: ReturnType<typeof temporaryFolder>;
   let server: CentralServer | undefined;
   const workstations: Workstation[] = [];
 
   beforeAll(async () => {
-    postgres = await startPostgresCluster();
+    postgres = await startPostgres();
     tmp = temporaryFolder('ventanilla-sync-pg-');
     await setupCouncil(path.join(tmp.folder, 'server'), COUNCIL, postgres.url);
   }, 120_000);

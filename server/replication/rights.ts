@@ -96,8 +96,9 @@ export function rowWriteRefusal(actor: Actor, collection: string, input: PushAut
 }
 
 /** The department a template or rule belongs to; the whole council when it names none. */
-function departmentOf(document: { departmentId?: unknown }): Scope {
-  return typeof document.departmentId === 'string' && document.departmentId !== '' ? document.departmentId : EVERYONE;
+function departmentOf(document: object): Scope {
+  const { departmentId } = document as { departmentId?: unknown };
+  return typeof departmentId === 'string' && departmentId !== '' ? departmentId : EVERYONE;
 }
 
 function describeScope(scope: Scope): string {

@@ -20,7 +20,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
 import { openServerDatabase, type OpenServerDatabaseOptions, type ServerDatabase } from '../db/index';
-import { startPostgres, type TestPostgres } from './postgres';
+import { startPostgres, type TestPostgres } from '../../test-support/postgres';
 
 export type DatabaseEngine = {
   readonly name: 'sqlite' | 'postgres';

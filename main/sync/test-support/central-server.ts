@@ -5,9 +5,9 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { cpSync, existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { createServer } from 'node:net';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { freeLoopbackPort } from '../../../test-support/free-port';
 import { API_PATHS, parseLoginResponse, parsePullResponse, pullQueryString, type DocumentState, type PushRow, type ReplicationCheckpoint } from '../../../core/sync';
 
 const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
@@ -33,14 +33,6 @@ export type CentralServer = {
   restart(secret?: string): Promise<void>;
   readonly running: boolean;
 };
-
-export async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
-}
 
 /**
  * Node itself with tsx as a loader, not the `tsx` command: that one runs the program in a child
@@ -118,7 +110,7 @@ export type CentralServerOptions = {
 
 export async function startCentralServer(options: CentralServerOptions): Promise<CentralServer> {
   if (!existsSync(SERVER_CLI)) throw new Error(`${SERVER_CLI} does not exist yet`);
-  const port = options.port ?? (await freePort());
+  const port = options.port ?? (await freeLoopbackPort());
   const url = `http://127.0.0.1:${port}`;
   let child: ChildProcess | undefined;
   let exited: Promise<void> = Promise.resolve();

@@ -8,16 +8,19 @@
  * be: text sorts 'a ä b Z', not in byte order, so a query that forgets `COLLATE "C"` where byte
  * order matters fails its test here instead of in production.
  *
+ * Shared by the server's tests, the workstation's sync tests (main/sync) and the benchmarks, which
+ * may not import one another's folders: it lives at the top level for that reason.
+ *
  * One cluster per test file keeps a suite fast (initdb takes about a second): start it in
  * beforeAll, stop it in afterAll. A cluster left running by a test process that dies is stopped
  * by an exit hook.
  */
 import { execFile, execFileSync } from 'node:child_process';
 import { chownSync, existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
+import { freeLoopbackPort } from './free-port';
 
 const run = promisify(execFile);
 
@@ -129,17 +132,4 @@ export async function startPostgres(options: StartPostgresOptions = {}): Promise
       }
     },
   };
-}
-
-/** A TCP port nobody listens on at this moment, on 127.0.0.1. */
-export function freeLoopbackPort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      const port = typeof address === 'object' && address ? address.port : 0;
-      server.close(() => (port ? resolve(port) : reject(new Error('no port assigned'))));
-    });
-  });
 }
