@@ -15,6 +15,13 @@ const here = path.dirname(fileURLToPath(import.meta.url));
 const BENCHMARKS = [
   { key: 'caseload', file: 'caseload.ts' },
   { key: 'rxdbPerformance', file: 'rxdb-performance.ts' },
+  { key: 'syncInitialReplica', file: 'sync-initial-replica.ts' },
+  { key: 'syncPropagation', file: 'sync-propagation.ts' },
+  { key: 'syncPush', file: 'sync-push.ts' },
+  { key: 'syncStreams', file: 'sync-streams.ts' },
+  { key: 'mailIngest', file: 'mail-ingest.ts' },
+  { key: 'routing', file: 'routing.ts' },
+  { key: 'workstationScreens', file: 'workstation-screens.ts' },
 ];
 
 function run(file: string): Promise<unknown> {
