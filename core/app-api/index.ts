@@ -40,6 +40,11 @@ export type Session =
        * storage (`Platform.openDatabase`). Changes when another clerk signs in.
        */
       databaseName: string;
+      /**
+       * This workstation's own stable id (not the clerk's): replies the screens queue carry it
+       * in `outbox.workstationId`, and this workstation's outbox sends them.
+       */
+      workstationId: string;
     };
 
 export type SyncStatusView = {
@@ -66,7 +71,88 @@ export const SNIPPET_MARK = { start: '\u0002', end: '\u0003' } as const;
 /** Who else is on a ticket right now (only while online). */
 export type PresenceEntry = { ticketId: string; userId: string; userName: string; activity: 'viewing' | 'replying'; since: number };
 
-export type Settings = { language: Language };
+export type Settings = {
+  language: Language;
+  /**
+   * The council's name, signed at the foot of automatic answers ({{council.name}}). Until it is
+   * set, automatic answers whose template signs with it are not sent (the log says why).
+   */
+  councilName?: string;
+};
+
+export type MailSecurity = 'tls' | 'starttls' | 'none';
+
+/** How an account sends (SMTP submission). */
+export type SmtpSettingsView = { host: string; port: number; security: MailSecurity; user: string };
+
+/** A mailbox account as the settings screen shows it; never a password. */
+export type MailAccountView = {
+  id: string;
+  name: string;
+  /** The council's address of this mailbox. */
+  address: string;
+  host: string;
+  port: number;
+  security: MailSecurity;
+  user: string;
+  folder: string;
+  /** '' = the general intake queue. */
+  defaultDepartmentId: string;
+  enabled: boolean;
+  hasPassword: boolean;
+  smtp: SmtpSettingsView;
+  /** false: the account sends with defaults derived from its IMAP settings. */
+  smtpConfigured: boolean;
+  smtpHasPassword: boolean;
+};
+
+/** What the settings screen sends to add or change an account. A password left out keeps the one stored. */
+export type MailAccountForm = {
+  id?: string;
+  name: string;
+  address: string;
+  host: string;
+  port: number;
+  security: MailSecurity;
+  user: string;
+  password?: string;
+  folder?: string;
+  defaultDepartmentId: string;
+  enabled?: boolean;
+  smtp: SmtpSettingsView & { password?: string };
+};
+
+export type ConnectionCheck = { ok: boolean; message: string };
+export type MailConnectionTest = { imap: ConnectionCheck; smtp: ConnectionCheck };
+
+export type MailAccountStatusView = {
+  accountId: string;
+  state: string;
+  connected: boolean;
+  lastError?: string;
+  lastErrorAt?: number;
+  lastFetchAt?: number;
+  /** Back-fill: n of m messages of the current (or last) pass. */
+  progress?: { done: number; total: number };
+};
+
+export type OutboxItemView = { id: string; ticketId: string; subject: string; to: string[]; state: 'queued' | 'sending' | 'sent' | 'failed'; attempts: number; nextAttemptAt?: number; error?: string };
+export type OutboxView = { queued: number; sending: number; failed: number; mailServer: 'unknown' | 'reachable' | 'unreachable'; lastError?: string; items: OutboxItemView[] };
+
+/** The mail channel of this workstation, for the settings screen and the status bar. */
+export type MailStatusView = {
+  /** false while signed out. */
+  running: boolean;
+  accounts: MailAccountStatusView[];
+  /** Mail fetched and not yet turned into tickets. */
+  pending: number;
+  quarantined: number;
+  lastError?: string;
+  lastErrorAt?: number;
+  outbox: OutboxView;
+};
+
+export type QuarantineView = { spoolId: number; accountId: string; folder: string; uid: number; receivedAt: number; size: number; reason: string; quarantinedAt: number };
 
 /** The map: channel → (argument) → value. */
 export type AppApi = {
@@ -84,6 +170,19 @@ export type AppApi = {
   'presence:announce': (a: { ticketId: string | null; activity: 'viewing' | 'replying' }) => null;
   'settings:get': (a: Record<string, never>) => Settings;
   'settings:set': (a: Partial<Settings>) => Settings;
+  /** Mailbox accounts of this workstation (supervisors and administrators). */
+  'mail:accounts': (a: Record<string, never>) => MailAccountView[];
+  'mail:save-account': (a: MailAccountForm) => MailAccountView;
+  'mail:remove-account': (a: { id: string }) => null;
+  /** Connects to the IMAP and SMTP servers of an account as the form has it, and says what happened. */
+  'mail:test-account': (a: MailAccountForm) => MailConnectionTest;
+  'mail:sync-now': (a: { accountId?: string }) => MailStatusView;
+  'mail:status': (a: Record<string, never>) => MailStatusView;
+  'mail:quarantine': (a: { limit?: number }) => QuarantineView[];
+  /** Puts a quarantined mail back in line (after the cause is fixed). */
+  'mail:quarantine-retry': (a: { spoolId: number }) => QuarantineView[];
+  'mail:outbox-retry': (a: { id: string }) => MailStatusView;
+  'mail:outbox-send-now': (a: Record<string, never>) => MailStatusView;
 };
 export type AppChannel = keyof AppApi;
 export type AppArg<K extends AppChannel> = Parameters<AppApi[K]>[0];
@@ -99,6 +198,8 @@ export type AppEvents = {
    * The Electron shell turns it into a native notification.
    */
   'ticket:assigned': TicketAssigned;
+  /** The mail channel and outbox changed (accounts' state, back-fill progress, outbox). */
+  'mail:status': MailStatusView;
 };
 
 export type TicketAssigned = { ticketId: string; reference: string; subject: string; assignedBy?: string };

@@ -3,7 +3,8 @@
 import { createServer, type Server } from 'node:http';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { Session } from '../../core/app-api';
-import { freePort, prepareCouncil, startCentralServer, type CentralServer } from '../sync/test-support/central-server';
+import { prepareCouncil, startCentralServer, type CentralServer } from '../sync/test-support/central-server';
+import { freePort } from './central-server-process';
 import { ANA, COUNCIL, ticket, temporaryFolder } from '../sync/test-support/council';
 import { AppService } from './app-service';
 import { ProtocolClient, until } from './test-support/protocol-client';

@@ -9,9 +9,10 @@ import { checkClientMessage, type ServiceMessage } from '../../core/app-api/prot
 import type { Collections } from '../../core/schemas';
 import type { FetchFunction } from '../sync/server-client';
 import { PresenceClient } from './presence-client';
+import { mailHandlers } from './mail/mail-handlers';
 import { AppFailure } from './sign-in';
 import { openStorageChannel, type StorageChannel } from './storage-exposure';
-import { WorkstationSession } from './workstation-session';
+import { WorkstationSession, type WorkstationSessionOptions } from './workstation-session';
 
 /** One screen's end of the transport: text out, and a way to hang up on a misbehaving screen. */
 export type ConnectionPeer = { send(text: string): void; close(reason: string): void };
@@ -29,6 +30,8 @@ export type AppServiceOptions = {
   log?: (line: string) => void;
   /** How often the presence client repeats what the clerk is doing (default 15 s). */
   presenceHeartbeatMs?: number;
+  /** The mail channel's timings (tests), or false for none. */
+  mail?: WorkstationSessionOptions['mail'];
 };
 
 /** Malformed messages a connection may send before it is hung up on: a screen that sends them is broken or hostile. */
@@ -43,7 +46,7 @@ export class AppService {
 
   constructor(options: AppServiceOptions) {
     this.log = options.log ?? (() => undefined);
-    this.session = new WorkstationSession({ dataDir: options.dataDir, fetch: options.fetch, log: this.log, emit: (event, value) => this.broadcast(event, value) });
+    this.session = new WorkstationSession({ dataDir: options.dataDir, fetch: options.fetch, log: this.log, ...(options.mail !== undefined && { mail: options.mail }), emit: (event, value) => this.broadcast(event, value) });
     this.presence = new PresenceClient({
       fetch: options.fetch,
       credentials: () => this.session.accessToken,
@@ -74,6 +77,7 @@ export class AppService {
       },
       'settings:get': () => session.settings(),
       'settings:set': (arg) => session.setSettings(arg),
+      ...mailHandlers(session),
     };
   }
 

@@ -49,6 +49,7 @@ export function readHostState(dataDir: string): HostState {
   if (!isRecord(raw)) return state;
   if (typeof raw.lastServerUrl === 'string') state.lastServerUrl = raw.lastServerUrl;
   if (isRecord(raw.settings) && (raw.settings.language === 'es' || raw.settings.language === 'en')) state.settings = { language: raw.settings.language };
+  if (isRecord(raw.settings) && typeof raw.settings.councilName === 'string' && raw.settings.councilName.trim()) state.settings.councilName = raw.settings.councilName.trim();
   if (isRecord(raw.localUsers)) {
     for (const [email, user] of Object.entries(raw.localUsers)) if (isUser(user)) state.localUsers[email] = user;
   }

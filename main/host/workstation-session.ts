@@ -5,7 +5,7 @@ import path from 'node:path';
 import type { Subscription } from 'rxjs';
 import type { RxDatabase } from 'rxdb';
 import { newId } from '../../core/ids';
-import type { AppEvents, Session, Settings, SyncStatusView, TicketSearchHit } from '../../core/app-api';
+import type { AppEvents, MailStatusView, Session, Settings, SyncStatusView, TicketSearchHit } from '../../core/app-api';
 import type { Collections } from '../../core/schemas';
 import type { AuthTokens, SignedInUser } from '../../core/sync';
 import { openLocalDatabase, type LocalDatabase } from '../store/local-database';
@@ -15,6 +15,8 @@ import type { SyncStatus } from '../sync/sync-status';
 import { forgetTokens, readHostState, readTokens, writeHostState, writeTokens, type CurrentSession, type HostState } from './host-state';
 import { AppFailure, normalizeServerUrl, signInFailure, signInOnce } from './sign-in';
 import { watchAssignments } from './assignment-watch';
+import { startMailWiring, type MailWiring, type MailWiringOptions } from './mail/mail-wiring';
+import { workstationIdOf } from './workstation-id';
 
 export type EventSink = <E extends keyof AppEvents>(event: E, value: AppEvents[E]) => void;
 
@@ -25,14 +27,19 @@ export type WorkstationSessionOptions = {
   /** Every event for the screens goes here (the service fans it out to every connection). */
   emit: EventSink;
   log?: (line: string) => void;
+  /** The mail channel of each session (default on); tests pass timings, or false for none. */
+  mail?: false | Pick<MailWiringOptions, 'channel' | 'outboxBackoff' | 'isWorking'>;
 };
 
 type Open = {
   current: CurrentSession;
   local: LocalDatabase;
   sync?: SyncHandle;
+  mail?: MailWiring;
   subscriptions: Subscription[];
 };
+
+const SIGNED_OUT_MAIL: MailStatusView = { running: false, accounts: [], pending: 0, quarantined: 0, outbox: { queued: 0, sending: 0, failed: 0, mailServer: 'unknown', items: [] } };
 
 const SIGNED_OUT_STATUS: SyncStatusView = { state: 'signed-out', pendingPushes: 0, liveUpdates: false };
 const LOCAL_STATUS: SyncStatusView = { state: 'local-only', pendingPushes: 0, liveUpdates: false };
@@ -58,8 +65,12 @@ export class WorkstationSession {
   private readonly fetch: FetchFunction;
   private readonly log: (line: string) => void;
 
+  /** This workstation's own id (workstation-id.ts): the owner of the replies its outbox sends. */
+  readonly workstationId: string;
+
   constructor(private readonly options: WorkstationSessionOptions) {
     this.state = readHostState(options.dataDir);
+    this.workstationId = workstationIdOf(options.dataDir);
     this.fetch = options.fetch ?? ((input, init) => fetch(input, init));
     this.log = options.log ?? (() => undefined);
   }
@@ -110,7 +121,17 @@ export class WorkstationSession {
       ...(current.mode === 'central' && { serverUrl: current.serverUrl }),
       user: { id: current.user.id, name: current.user.name, email: current.user.email, role: current.user.role, departmentIds: [...current.user.departmentIds] },
       databaseName: current.databaseName,
+      workstationId: this.workstationId,
     };
+  }
+
+  /** The mail channel of the open session; undefined while signed out (or with mail off). */
+  get mail(): MailWiring | undefined {
+    return this.open?.mail;
+  }
+
+  mailStatus(): MailStatusView {
+    return this.open?.mail?.status() ?? SIGNED_OUT_MAIL;
   }
 
   syncStatus(): SyncStatusView {
@@ -230,8 +251,10 @@ export class WorkstationSession {
         open.subscriptions.push(open.sync.problems$.subscribe((problem) => this.log(`sync: ${problem.collection ?? ''} ${problem.error.message}`)));
       }
       open.subscriptions.push(watchAssignments(local.db, current.user.id, (assigned) => this.options.emit('ticket:assigned', assigned)));
+      if (this.options.mail !== false) await this.startMail(open);
     } catch (error) {
       for (const subscription of open.subscriptions) subscription.unsubscribe();
+      await open.mail?.stop();
       await open.sync?.stop();
       await local.close();
       throw error;
@@ -243,6 +266,40 @@ export class WorkstationSession {
     this.announceSession();
     if (!open.sync) this.options.emit('sync:status', LOCAL_STATUS);
     this.log(`signed in: ${current.user.email} (${current.mode}), database ${local.file}`);
+  }
+
+  private async startMail(open: Open): Promise<void> {
+    const { current } = open;
+    const mailOptions = this.options.mail || {};
+    open.mail = await startMailWiring({
+      db: open.local.db,
+      // One mail folder per replica: the spool's "done" means "written into this database".
+      directory: path.join(this.options.dataDir, 'mail', encodeURIComponent(current.databaseName)),
+      workstationId: this.workstationId,
+      councilName: () => this.state.settings.councilName ?? '',
+      ...(current.mode === 'central' && {
+        central: {
+          serverUrl: current.serverUrl,
+          fetch: this.fetch,
+          accessToken: () => {
+            const held = this.accessToken;
+            return held ? Promise.resolve(held.token) : Promise.reject(new Error('sin sesión con el servidor central'));
+          },
+        },
+      }),
+      ...mailOptions,
+      onStatus: (status) => this.options.emit('mail:status', status),
+      log: (line) => this.log(`mail: ${line}`),
+    });
+    const mail = open.mail;
+    if (open.sync) {
+      // Attachments go up whenever the central server answers.
+      open.subscriptions.push(
+        open.sync.status$.subscribe((status) => {
+          if (status.state === 'online') void mail.drainUploads();
+        }),
+      );
+    }
   }
 
   private holdToken(tokens: AuthTokens, serverUrl: string): void {
@@ -268,11 +325,16 @@ export class WorkstationSession {
     for (const listener of this.databaseListeners) listener(undefined);
     for (const subscription of open.subscriptions) subscription.unsubscribe();
     try {
-      await open.sync?.stop();
+      try {
+        await open.mail?.stop();
+      } finally {
+        await open.sync?.stop();
+      }
     } finally {
       await open.local.close();
     }
     this.options.emit('sync:status', SIGNED_OUT_STATUS);
+    this.options.emit('mail:status', SIGNED_OUT_MAIL);
   }
 
   private announceSession(): void {

@@ -113,6 +113,12 @@ describe('the headless workstation service', () => {
     expect(JSON.stringify(run.lines)).toContain('missing --server, --email, --password');
   }, 30_000);
 
+  it('refuses to ingest mail without the council name its automatic answers are signed with', async () => {
+    const run = service(['--data', path.join(tmp.folder, 'x'), '--server', server!.url, '--email', ANA.email, '--mail'], { VENTANILLA_PASSWORD: 'whatever', VENTANILLA_COUNCIL_NAME: '' });
+    expect(await run.exited).toBe(1);
+    expect(JSON.stringify(run.lines)).toContain('--mail needs --council-name');
+  }, 30_000);
+
   it('exits with an error when the server refuses the password at the first sign-in', async () => {
     const run = service(['--data', path.join(tmp.folder, 'ana'), '--server', server!.url, '--email', ANA.email], { VENTANILLA_PASSWORD: 'not her password' });
     expect(await run.exited).toBe(1);

@@ -5,6 +5,10 @@
  *   npm run service -- --data ./data/ana --server https://ventanilla.ayto.example.es \
  *     --email ana@ayto.example.es          # the password from VENTANILLA_PASSWORD
  *
+ * With `--mail`, it also ingests the council's mailboxes and sends the outbox; `--mail-accounts
+ * <file>` adds or updates accounts from a JSON file (mode 0600: it holds passwords; see
+ * mail-accounts-file.ts), and `--council-name` signs the automatic answers.
+ *
  * Every option also reads from the environment: VENTANILLA_DATA, VENTANILLA_SERVER,
  * VENTANILLA_EMAIL, VENTANILLA_PASSWORD (better than --password, which other users of the machine
  * can see in the process list). Logs go to stderr, one line per change of the sync status
@@ -16,7 +20,7 @@ import { parseArgs } from 'node:util';
 import { createServiceLogger } from './service-log';
 import { startWorkstationService } from './workstation-service';
 
-const USAGE = 'usage: npm run service -- --data <folder> --server <url> --email <address> [--password <password>] [--log text|json]';
+const USAGE = 'usage: npm run service -- --data <folder> --server <url> --email <address> [--password <password>] [--log text|json] [--mail [--mail-accounts <file>] --council-name <name>]';
 
 function options() {
   const { values } = parseArgs({
@@ -26,6 +30,9 @@ function options() {
       email: { type: 'string' },
       password: { type: 'string' },
       log: { type: 'string', default: 'text' },
+      mail: { type: 'boolean', default: false },
+      'mail-accounts': { type: 'string' },
+      'council-name': { type: 'string' },
       help: { type: 'boolean', default: false },
     },
     strict: true,
@@ -42,11 +49,15 @@ function options() {
   if (missing.length > 0) throw new Error(`missing ${missing.join(', ')}\n${USAGE}`);
   if (!/^https?:\/\//.test(server!)) throw new Error(`--server must be an http(s) URL, got ${server}`);
   if (values.log !== 'text' && values.log !== 'json') throw new Error(`--log must be text or json, got ${values.log}`);
-  return { dataDir: path.resolve(data!), serverUrl: server!, email: email!, password: password!, format: values.log as 'text' | 'json' };
+  const councilName = values['council-name'] ?? process.env.VENTANILLA_COUNCIL_NAME;
+  const mailWanted = values.mail || values['mail-accounts'] !== undefined;
+  if (mailWanted && !councilName?.trim()) throw new Error(`--mail needs --council-name (or VENTANILLA_COUNCIL_NAME): the automatic answers are signed with it\n${USAGE}`);
+  const mail = mailWanted ? { councilName: councilName!.trim(), ...(values['mail-accounts'] && { accountsFile: path.resolve(values['mail-accounts']) }) } : undefined;
+  return { dataDir: path.resolve(data!), serverUrl: server!, email: email!, password: password!, format: values.log as 'text' | 'json', mail };
 }
 
 async function main(): Promise<void> {
-  const { dataDir, serverUrl, email, password, format } = options();
+  const { dataDir, serverUrl, email, password, format, mail } = options();
   const logger = createServiceLogger(format, (line) => console.error(line));
   const abortStart = new AbortController();
   const started: { service?: { stop(): Promise<void> } } = {};
@@ -83,6 +94,7 @@ async function main(): Promise<void> {
       dataDir,
       serverUrl,
       credentials: { email, password },
+      ...(mail && { mail }),
       log: (line) => logger.event('info', { message: line }),
       signal: abortStart.signal,
     });
@@ -94,6 +106,18 @@ async function main(): Promise<void> {
   started.service = service;
   logger.event('started', { user: service.user.email, userId: service.user.id, database: service.local.file });
   logger.follow(service.sync);
+  if (service.mail) {
+    let last = '';
+    const report = () => {
+      const status = service.mail!.status();
+      const line = JSON.stringify({ accounts: status.accounts.map(({ accountId, state, lastError, progress }) => ({ accountId, state, lastError, progress })), pending: status.pending, quarantined: status.quarantined, outbox: { queued: status.outbox.queued, failed: status.outbox.failed } });
+      // One line per change, not one per processed batch.
+      if (line !== last) logger.event('mail', JSON.parse(line) as Record<string, unknown>);
+      last = line;
+    };
+    service.mail.channel.onStatus(report);
+    service.mail.outbox.outboxStatus$.subscribe(report);
+  }
   // A signal that came while the database was opening.
   if (signals > 0) void shutdown(service);
 }

@@ -1,5 +1,5 @@
-// The workstation service without a window: the clerk's local database and its sync with the
-// central server (later the mail), in one Node process. The Electron app starts the same in a
+// The workstation service without a window: the clerk's local database, its sync with the
+// central server and, with `mail`, the mail channel (ingestion, routing, outbox), in one Node process. The Electron app starts the same in a
 // utilityProcess; `main/service/cli.ts` starts it from a terminal, for tests and for a council's
 // IT (a mailbox ingested centrally, with no desktop running: DESIGN.md, Mail).
 import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
@@ -11,6 +11,9 @@ import { RetryGate, type BackoffPolicy } from '../sync/backoff';
 import { callServer, invalidAnswer, type FetchFunction } from '../sync/server-client';
 import { startSync, type StartSyncOptions, type SyncHandle } from '../sync/start-sync';
 import { SyncError, toSyncError } from '../sync/sync-errors';
+import { startMailWiring, type MailWiring, type MailWiringOptions } from '../host/mail/mail-wiring';
+import { workstationIdOf } from '../host/workstation-id';
+import { importMailAccounts } from './mail-accounts-file';
 
 export type WorkstationServiceOptions = {
   /** The folder of this workstation's data: the replica, and who it belongs to. */
@@ -25,13 +28,21 @@ export type WorkstationServiceOptions = {
   log?: (line: string) => void;
   /** Stops waiting for a first sign-in. */
   signal?: AbortSignal;
+  /**
+   * Ingests the council's mailboxes and sends the outbox (DESIGN.md, Mail: a mailbox ingested
+   * centrally, with no desktop running). `accountsFile`: accounts to add or update at start
+   * (mail-accounts-file.ts); without it, the accounts already stored in the data folder.
+   */
+  mail?: { accountsFile?: string; councilName: string } & Pick<MailWiringOptions, 'channel' | 'outboxBackoff'>;
 };
 
 export type WorkstationService = {
   readonly local: LocalDatabase;
   readonly sync: SyncHandle;
   readonly user: SignedInUser;
-  /** Stops the sync, then closes the database. */
+  /** The mail channel, when started with `mail`. */
+  readonly mail: MailWiring | undefined;
+  /** Stops the mail and the sync, then closes the database. */
   stop(): Promise<void>;
 };
 
@@ -78,6 +89,7 @@ export async function startWorkstationService(options: WorkstationServiceOptions
   }
   const local = await openLocalDatabase({ directory: options.dataDir, name: profile.user.id });
   let sync: SyncHandle;
+  let accessToken: string | undefined = first?.tokens.accessToken;
   try {
     sync = await startSync({
       db: local.db,
@@ -85,6 +97,9 @@ export async function startWorkstationService(options: WorkstationServiceOptions
       credentials,
       user: profile.user,
       ...(first && { tokens: first.tokens }),
+      onTokens: (tokens) => {
+        accessToken = tokens.accessToken;
+      },
       fetch: fetchFunction,
       backoff: options.backoff,
       ...options.sync,
@@ -93,15 +108,53 @@ export async function startWorkstationService(options: WorkstationServiceOptions
     await local.close();
     throw error;
   }
+  let mail: MailWiring | undefined;
+  if (options.mail) {
+    const mailOptions = options.mail;
+    try {
+      mail = await startMailWiring({
+        db: local.db,
+        directory: options.dataDir,
+        workstationId: workstationIdOf(options.dataDir),
+        councilName: () => mailOptions.councilName,
+        central: {
+          serverUrl: options.serverUrl,
+          fetch: fetchFunction,
+          accessToken: () => (accessToken ? Promise.resolve(accessToken) : Promise.reject(new Error('not signed in to the central server yet'))),
+        },
+        ...(mailOptions.channel && { channel: mailOptions.channel }),
+        ...(mailOptions.outboxBackoff && { outboxBackoff: mailOptions.outboxBackoff }),
+        log: (line) => log(`mail: ${line}`),
+      });
+      if (mailOptions.accountsFile) {
+        const imported = await importMailAccounts(mail, mailOptions.accountsFile);
+        log(`mail: ${imported.length} account(s) from ${mailOptions.accountsFile}: ${imported.map((account) => account.address).join(', ')}`);
+      }
+      const wiring = mail;
+      sync.status$.subscribe((status) => {
+        if (status.state === 'online') void wiring.drainUploads();
+      });
+    } catch (error) {
+      await mail?.stop();
+      await sync.stop();
+      await local.close();
+      throw error;
+    }
+  }
   let stopping: Promise<void> | undefined;
   return {
     local,
     sync,
     user: profile.user,
+    mail,
     stop() {
       stopping ??= (async () => {
         try {
-          await sync.stop();
+          try {
+            await mail?.stop();
+          } finally {
+            await sync.stop();
+          }
         } finally {
           await local.close();
         }
