@@ -16,7 +16,7 @@ const nativeDb = { group: ['better-sqlite3', 'pg'], message: 'Databases live in 
 const restrict = (...patterns) => ({ 'no-restricted-imports': ['error', { patterns }] });
 
 export default tseslint.config(
-  { ignores: ['node_modules/', 'dist/', 'out/', 'coverage/', 'data/'] },
+  { ignores: ['node_modules/', 'dist/', 'out/', 'coverage/', 'data/', 'test-results/', '.scratch/'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
