@@ -87,6 +87,8 @@ test('a citizen mail about a licencia de obra reaches Urbanismo and gets the aut
   const ticket = new TicketPage(desk.page);
   await ticket.expectVisible();
   await expect(desk.page.getByRole('combobox', { name: /^Departamento/ })).toHaveText('Urbanismo');
+  // The ticket says which rule routed it.
+  await expect(desk.page.getByTestId('ticket-routed-by')).toHaveText(/^Enviado a Urbanismo por la regla «.+»$/);
   // Not asserted here: the demo council's licencias rule adds no tag and Urbanismo assigns by
   // skill, so nobody qualifies (main/host/mail/mail-wiring.test.ts proves the assignment with the
   // shipped defaults of resources/council, whose rule tags "licencias").

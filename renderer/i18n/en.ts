@@ -110,6 +110,8 @@ export const en: Dictionary = {
     intake: 'General intake',
     unassigned: 'Unassigned',
     assignToMe: 'Assign to me',
+    routedBy: 'Routed to {{department}} by rule “{{rule}}”',
+    routedByGone: 'Routed to {{department}} by a rule that no longer exists',
     notFound: 'This ticket does not exist on this computer.',
     mergedInto: 'Merged into ticket {{reference}}.',
     goToMerged: 'Go to the ticket',

@@ -109,6 +109,8 @@ export const es = {
     intake: 'Bandeja general',
     unassigned: 'Sin asignar',
     assignToMe: 'Asignármelo',
+    routedBy: 'Enviado a {{department}} por la regla «{{rule}}»',
+    routedByGone: 'Enviado a {{department}} por una regla que ya no existe',
     notFound: 'Este expediente no existe en este equipo.',
     mergedInto: 'Fusionado en el expediente {{reference}}.',
     goToMerged: 'Ir al expediente',
