@@ -89,9 +89,10 @@ test('a citizen mail about a licencia de obra reaches Urbanismo and gets the aut
   await expect(desk.page.getByRole('combobox', { name: /^Departamento/ })).toHaveText('Urbanismo');
   // The ticket says which rule routed it.
   await expect(desk.page.getByTestId('ticket-routed-by')).toHaveText(/^Enviado a Urbanismo por la regla «.+»$/);
-  // Not asserted here: the demo council's licencias rule adds no tag and Urbanismo assigns by
-  // skill, so nobody qualifies (main/host/mail/mail-wiring.test.ts proves the assignment with the
-  // shipped defaults of resources/council, whose rule tags "licencias").
+  // Not asserted here: Urbanismo assigns by skill, and although the demo rule now tags the ticket
+  // "licencias", nobody is chosen in the seeded council yet (to investigate: the skills of the
+  // users the demo seeding creates). main/host/mail/mail-wiring.test.ts proves the assignment
+  // with the shipped defaults of resources/council.
   const reference = (await ticket.reference.innerText()).trim();
 
   const [answer] = (await smtp.waitFor(before + 1, 30_000)).slice(before);

@@ -223,7 +223,8 @@ export function buildRules(seed: string, createdAt: number): Rule[] {
         { type: 'mailbox', mailboxes: [`licencias@${COUNCIL_DOMAIN}`] },
         { type: 'words', field: 'subject_or_body', words: ['licencia de obra', 'obra menor', 'cédula urbanística'], match: 'any' },
       ],
-      actions: [{ type: 'set_department', departmentId: 'urbanismo' }, { type: 'auto_assign' }],
+      // Urbanismo assigns by skill: the tag is what makes its licencias clerks the candidates.
+      actions: [{ type: 'set_department', departmentId: 'urbanismo' }, { type: 'add_tags', tags: ['licencias'] }, { type: 'auto_assign' }],
     },
     {
       name: 'IBI, plusvalía y recibos a Hacienda',
