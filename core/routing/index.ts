@@ -33,3 +33,4 @@ export { compilePhrase, wordKey, WordIndex, type Phrase } from './word-matcher';
 export { departmentCalendar, departmentDeadlines, type TicketDeadlines } from './sla';
 export { planNewTicket, type AutoReplyPlan, type NewTicketInput, type NewTicketPlan } from './new-ticket';
 export { councilDefaults, DEFAULTS_MAIL_DOMAIN, DEFAULTS_SEDE_URL, type CalendarSeed, type CouncilDefaults, type CouncilDefaultsFiles, type CouncilDefaultsOptions } from './council-defaults';
+export { councilCalendarId } from './council-calendar';

@@ -7,7 +7,7 @@
  */
 import type { Observable, Subscription } from 'rxjs';
 import type { RxDatabase } from 'rxdb';
-import { compileRules, departmentCalendar, departmentDeadlines, routeTicket, type CompiledRules, type RoutingTicket } from '../../../core/routing';
+import { compileRules, councilCalendarId, departmentCalendar, departmentDeadlines, routeTicket, type CompiledRules, type RoutingTicket } from '../../../core/routing';
 import { INTAKE_DEPARTMENT_ID, type Calendar, type Collections, type Department, type Rule, type Template, type User } from '../../../core/schemas';
 import type { MailTicketDraft, RouteDecision } from '../../../core/mail';
 import type { AccountRouter, MailAccount } from '../../mail';
@@ -21,22 +21,6 @@ export type CouncilSnapshot = {
   defaultCalendarId: string | undefined;
 };
 
-/**
- * The council's calendar for departments and rules that name none: the only calendar there is,
- * else the one most active departments use, ties by id. The data model has no "default calendar"
- * setting; this is derived from replicated data so every workstation agrees. The screens use the
- * same rule (renderer/data/rules-context.ts); it belongs in core/routing, where both could share it.
- */
-export function councilCalendarId(calendars: readonly Calendar[], departments: readonly Pick<Department, 'calendarId' | 'active'>[]): string | undefined {
-  if (calendars.length === 0) return undefined;
-  const known = new Set(calendars.map((calendar) => calendar.id));
-  const uses = new Map<string, number>();
-  for (const department of departments) {
-    if (department.active && department.calendarId && known.has(department.calendarId)) uses.set(department.calendarId, (uses.get(department.calendarId) ?? 0) + 1);
-  }
-  const ids = [...known].sort();
-  return ids.reduce((best, id) => ((uses.get(id) ?? 0) > (uses.get(best) ?? 0) ? id : best), ids[0]!);
-}
 
 export function compileSnapshot(input: { rules: readonly Rule[]; departments: readonly Department[]; calendars: readonly Calendar[]; templates: readonly Template[]; users: readonly User[] }): CouncilSnapshot {
   // Sorted by id: the order documents come out of the database must not change the outcome.
