@@ -14,6 +14,7 @@
  */
 import path from 'node:path';
 import { AppService, type ServiceConnection } from './app-service';
+import { mailSecretBoxes, mailSecretsFromShell } from './mail/shell-secrets';
 
 /** Electron's `MessagePortMain`, as far as this module uses it (main/ does not import electron). */
 type PortLike = {
@@ -38,7 +39,10 @@ const log = (line: string) => process.stderr.write(`[workstation-service] ${line
 async function main(): Promise<void> {
   const dataDir = process.env.VENTANILLA_WORKSTATION_DATA;
   if (!dataDir) throw new Error('VENTANILLA_WORKSTATION_DATA must name the workstation data folder');
-  const service = new AppService({ dataDir: path.resolve(dataDir), log });
+  const parentPort = (process as unknown as { parentPort?: ParentPortLike }).parentPort;
+  // In the app, the shell's first message is the key that seals mail passwords (OS keychain; mail/shell-secrets.ts).
+  const secrets = parentPort ? mailSecretBoxes(await mailSecretsFromShell(parentPort), log) : undefined;
+  const service = new AppService({ dataDir: path.resolve(dataDir), log, ...(secrets && { mail: { secrets } }) });
   await service.start();
 
   let stopping: Promise<void> | undefined;
@@ -57,7 +61,6 @@ async function main(): Promise<void> {
   process.once('SIGTERM', () => stop('SIGTERM'));
   process.once('SIGINT', () => stop('SIGINT'));
 
-  const parentPort = (process as unknown as { parentPort?: ParentPortLike }).parentPort;
   if (parentPort) {
     parentPort.on('message', (event) => {
       const data = event.data as { type?: unknown } | null;

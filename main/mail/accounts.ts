@@ -1,8 +1,9 @@
 /**
  * The council's mailboxes this workstation ingests (issue 5, "Mailbox accounts"): kept in
  * `<dataDir>/mail/accounts.json`, without passwords. Passwords go through a {@link SecretBox}: in
- * the headless service a file readable by its owner alone (0600); in the Electron app a box over
- * `safeStorage` (the OS keychain), which the app supplies — this module never imports electron.
+ * the headless service a file readable by its owner alone (0600); in the Electron app the same
+ * file with every value sealed under a key the OS keychain (`safeStorage`) protects
+ * (sealed-secret-box.ts; the shell hands the key over) — this module never imports electron.
  */
 import { chmodSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
@@ -55,6 +56,15 @@ export interface SecretBox {
   delete(key: string): void;
 }
 
+/** Writes a file readable and writable by its owner alone (0600, set again), replacing it atomically. */
+export function writeOwnerOnly(file: string, contents: string): void {
+  mkdirSync(path.dirname(file), { recursive: true });
+  const temporary = `${file}.tmp`;
+  writeFileSync(temporary, contents, { mode: 0o600 });
+  chmodSync(temporary, 0o600);
+  renameSync(temporary, file);
+}
+
 /**
  * The headless service's secret box: one JSON file readable and writable by its owner alone
  * (mode 0600, set again on every write), replaced atomically. It protects against other users of
@@ -74,11 +84,7 @@ export class FileSecretBox implements SecretBox {
   }
 
   private write(secrets: Record<string, string>): void {
-    mkdirSync(path.dirname(this.file), { recursive: true });
-    const temporary = `${this.file}.tmp`;
-    writeFileSync(temporary, JSON.stringify(secrets), { mode: 0o600 });
-    chmodSync(temporary, 0o600);
-    renameSync(temporary, this.file);
+    writeOwnerOnly(this.file, JSON.stringify(secrets));
   }
 
   get(key: string): string | undefined {

@@ -56,6 +56,20 @@ export type QuarantineEntry = {
   quarantinedAt: number;
 };
 
+/** A message that has become documents, in the order they were written (AfterIngest's feed). */
+export type FinishedEntry = {
+  id: number;
+  accountId: string;
+  rawFile: string;
+  messageDocId: string;
+  ticketId: string;
+  finishedAt: number;
+  internalDate: number;
+};
+
+/** Where a reader of finished rows stands: the last row it handled, by (finished_at, id). */
+export type FinishedCursor = { finishedAt: number; id: number };
+
 const SCHEMA = `
 CREATE TABLE IF NOT EXISTS folders (
   account_id TEXT NOT NULL,
@@ -82,9 +96,11 @@ CREATE TABLE IF NOT EXISTS spool (
   ticket_id TEXT,
   spooled_at INTEGER NOT NULL,
   finished_at INTEGER,
+  raw_pruned_at INTEGER,
   UNIQUE (account_id, folder, uid_validity, uid)
 ) STRICT;
 CREATE INDEX IF NOT EXISTS spool_by_state ON spool (state, priority, id);
+CREATE INDEX IF NOT EXISTS spool_by_finished ON spool (finished_at, id) WHERE state IN ('done', 'duplicate');
 CREATE TABLE IF NOT EXISTS quarantine (
   spool_id INTEGER PRIMARY KEY REFERENCES spool (id),
   reason TEXT NOT NULL,
@@ -135,11 +151,20 @@ export class MailSpool {
     if (mode !== 'wal') throw new Error(`The mail spool ${directory} cannot use WAL journaling (got ${String(mode)})`);
     this.db.pragma(`synchronous = ${durability === 'full' ? 'FULL' : 'NORMAL'}`);
     this.db.exec(SCHEMA);
+    // Spools made before raw files were pruned lack the column (SQLite adds it in place).
+    const columns = this.db.prepare('PRAGMA table_info(spool)').all() as { name: string }[];
+    if (!columns.some((column) => column.name === 'raw_pruned_at')) this.db.exec('ALTER TABLE spool ADD COLUMN raw_pruned_at INTEGER');
+    this.db.exec(`CREATE INDEX IF NOT EXISTS spool_prunable ON spool (finished_at, id) WHERE raw_pruned_at IS NULL AND state IN ('done', 'duplicate')`);
   }
 
   /** Opens (creating when missing) the spool in `directory`, e.g. `<dataDir>/mail`. */
   static open(directory: string, durability: SpoolDurability = 'full'): MailSpool {
     return new MailSpool(directory, durability);
+  }
+
+  /** False once closed (the channel stopped): readers that run late check it first. */
+  get open(): boolean {
+    return this.db.open;
   }
 
   close(): void {
@@ -298,6 +323,35 @@ export class MailSpool {
     })();
     if (changed) for (const listener of [...this.listeners]) listener();
     return changed;
+  }
+
+  /**
+   * Messages that became documents (state `done`) after `cursor`, in the order they finished:
+   * what happens after ingestion (assignment, acknowledgements, uploads) reads them from here.
+   */
+  finishedSince(cursor: FinishedCursor, limit: number): FinishedEntry[] {
+    const rows = this.db
+      .prepare(
+        `SELECT id, account_id, raw_file, message_doc_id, ticket_id, finished_at, internal_date FROM spool
+         WHERE state = 'done' AND message_doc_id IS NOT NULL AND (finished_at > ? OR (finished_at = ? AND id > ?))
+         ORDER BY finished_at, id LIMIT ?`,
+      )
+      .all(cursor.finishedAt, cursor.finishedAt, cursor.id, limit) as { id: number; account_id: string; raw_file: string; message_doc_id: string; ticket_id: string; finished_at: number; internal_date: number }[];
+    return rows.map((row) => ({
+      id: row.id,
+      accountId: row.account_id,
+      rawFile: row.raw_file,
+      messageDocId: row.message_doc_id,
+      ticketId: row.ticket_id,
+      finishedAt: row.finished_at,
+      internalDate: row.internal_date,
+    }));
+  }
+
+  /** The last message that became documents, as a cursor (a reader starting now skips what came before). */
+  lastFinished(): FinishedCursor | undefined {
+    const row = this.db.prepare(`SELECT finished_at, id FROM spool WHERE state = 'done' ORDER BY finished_at DESC, id DESC LIMIT 1`).get() as { finished_at: number; id: number } | undefined;
+    return row ? { finishedAt: row.finished_at, id: row.id } : undefined;
   }
 
   getMeta(key: string): string | undefined {

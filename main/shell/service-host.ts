@@ -3,9 +3,11 @@
 // the main process makes a MessageChannel and gives one end to the window, the other to the
 // service, and is out of the path from then on. The main process keeps one connection of its own
 // to hear `ticket:assigned` for notifications.
-import { MessageChannelMain, utilityProcess, type IpcMainEvent, type UtilityProcess } from 'electron';
+import path from 'node:path';
+import { MessageChannelMain, safeStorage, utilityProcess, type IpcMainEvent, type UtilityProcess } from 'electron';
 import type { AppEvents } from '../../core/app-api';
 import { BRIDGE_IPC } from '../../core/app-api/bridge';
+import { mailSecretsMessage } from './mail-secrets-key';
 
 export type ServiceHost = {
   /** The `ipcMain.on(BRIDGE_IPC.connect)` handler: hands the asking window a port to the service. */
@@ -21,6 +23,9 @@ export async function startServiceHost(entry: string, dataDir: string, log: (lin
     env: { ...process.env, VENTANILLA_WORKSTATION_DATA: dataDir },
     stdio: 'inherit',
   });
+  // The first message: the key that seals the mail passwords, which the utility process cannot
+  // ask the keychain for itself (main/shell/mail-secrets-key.ts). Queued until the service listens.
+  child.postMessage(mailSecretsMessage(safeStorage, path.join(dataDir, 'mail-secrets.key'), { log }));
   await new Promise<void>((resolve, reject) => {
     child.once('exit', (code) => reject(new Error(`the workstation service exited while starting (code ${code})`)));
     child.on('message', (message: { kind?: string }) => {

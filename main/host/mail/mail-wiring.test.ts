@@ -1,6 +1,9 @@
 // The mail channel wired into the workstation service, through the app API, against a real
 // Dovecot and a real SMTP server on loopback: a supervisor adds a mailbox, a citizen's mail is
 // routed by the council's rules, assigned, and acknowledged; replies the screens queue leave.
+import { randomBytes } from 'node:crypto';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import path from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { AppEvents, MailAccountForm, MailAccountView, MailStatusView, Session } from '../../../core/app-api';
 import { defaultCouncil } from '../../../core/routing/test-council';
@@ -16,6 +19,8 @@ import { temporaryFolder } from '../../sync/test-support/council';
 import { AppService } from '../app-service';
 import { workstationIdOf } from '../workstation-id';
 import { newId } from '../../../core/ids';
+import type { MailWiringOptions } from './mail-wiring';
+import { mailSecretBoxes } from './shell-secrets';
 
 const MAILBOX = { user: 'registro@ayuntamiento-ejemplo.es', password: 'clave-del-registro' };
 let dovecot: TestDovecot;
@@ -28,7 +33,7 @@ beforeAll(async () => {
 }, 60_000);
 
 afterAll(async () => {
-  await dovecot?.stop();
+  await dovecot?.close();
   await smtp?.close();
 });
 
@@ -48,14 +53,14 @@ async function call<T>(service: AppService, channel: string, arg: unknown): Prom
 const clerk = (id: string, name: string, skills: string[]): User => ({ id, name, email: `${id}@ayuntamiento-ejemplo.es`, role: 'clerk', departmentIds: ['urbanismo'], skills, language: 'es', active: true, away: false, createdAt: 1, updatedAt: 1 });
 
 /** A standalone office with the shipped council defaults and two Urbanismo clerks. */
-async function office(dataDir?: string): Promise<Workstation> {
+async function office(dataDir?: string, secrets?: MailWiringOptions['secrets']): Promise<Workstation> {
   let folder = dataDir;
   if (!folder) {
     const made = temporaryFolder('ventanilla-host-mail-');
     folders.push(made);
     folder = made.folder;
   }
-  const service = new AppService({ dataDir: folder, mail: { channel: { backoff: { initialMs: 100, maxMs: 1_000 }, parseWorkers: 0, durability: 'normal' }, outboxBackoff: { initialMs: 200, maxMs: 1_000 } } });
+  const service = new AppService({ dataDir: folder, mail: { channel: { backoff: { initialMs: 100, maxMs: 1_000 }, parseWorkers: 0, durability: 'normal' }, outboxBackoff: { initialMs: 200, maxMs: 1_000 }, ...(secrets && { secrets }) } });
   services.push(service);
   const events: MailStatusView[] = [];
   service.connect({
@@ -221,6 +226,25 @@ describe('the mail channel of a signed-in workstation', () => {
     await waitUntil(async () => (await db.messages.findOne(replyId).exec())?.outbox?.state === 'sent', 'the reply sent after the retry');
     expect(smtp.received.slice(before).some((mail) => mail.headers.get('message-id') === `<reply-${now}@ayuntamiento-ejemplo.es>`)).toBe(true);
   }, 60_000);
+
+  it('keeps the mailbox password sealed with the key the app\'s shell hands over, and connects with it after a restart', async () => {
+    // What main/host/service-process.ts builds from the shell's first message (OS keychain).
+    const secrets = mailSecretBoxes({ type: 'mail-secrets', key: randomBytes(32).toString('base64') }, () => undefined);
+    const first = await office(undefined, secrets);
+    const account = await call<MailAccountView>(first.service, 'mail:save-account', form());
+    const mailFolders = readdirSync(path.join(first.dataDir, 'mail')).map((name) => path.join(first.dataDir, 'mail', name, 'mail'));
+    const sealed = mailFolders.map((folder) => path.join(folder, 'secrets.sealed.json')).filter((file) => existsSync(file));
+    expect(sealed).toHaveLength(1);
+    expect(readFileSync(sealed[0]!, 'utf8')).not.toContain(MAILBOX.password);
+    expect(mailFolders.some((folder) => existsSync(path.join(folder, 'secrets.json')))).toBe(false);
+    await waitUntil(() => first.service.session.mail!.status().accounts.some((status) => status.accountId === account.id && status.connected), 'the account connected with the sealed password');
+
+    await first.service.stop();
+    services.splice(services.indexOf(first.service), 1);
+    const again = await office(first.dataDir, secrets);
+    expect(await call<MailAccountView[]>(again.service, 'mail:accounts', {})).toMatchObject([{ id: account.id, hasPassword: true }]);
+    await waitUntil(() => again.service.session.mail!.status().accounts.some((status) => status.accountId === account.id && status.connected), 'connected again after the restart');
+  });
 
   it('says in words why an account cannot connect, and refuses bad settings saying why', async () => {
     const { service } = await office();

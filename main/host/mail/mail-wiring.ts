@@ -13,11 +13,10 @@ import path from 'node:path';
 import type { Subscription } from 'rxjs';
 import type { RxDatabase } from 'rxdb';
 import type { MailAccountForm, MailAccountView, MailStatusView, OutboxView, QuarantineView } from '../../../core/app-api';
-import type { Collections, Message } from '../../../core/schemas';
+import type { Collections } from '../../../core/schemas';
 import { BlobClient, BlobStore, BlobUploadQueue } from '../../blobs';
-import { startMailChannel, type MailChannel, type MailChannelOptions, type SecretBox, FileSecretBox } from '../../mail';
+import { startMailChannel, type FinishedCursor, type MailChannel, type MailChannelOptions, type SecretBox, FileSecretBox } from '../../mail';
 import { Outbox, imapSentCopyLookup, type OutboxStatus } from '../../mail/outbox';
-import { OutboxJournal } from '../../mail/outbox/outbox-journal';
 import type { BackoffPolicy } from '../../sync/backoff';
 import type { FetchFunction } from '../../sync/server-client';
 import { CouncilRouting } from './council-routing';
@@ -31,13 +30,17 @@ export type MailWiringOptions = {
   directory: string;
   workstationId: string;
   councilName: () => string;
-  secrets?: SecretBox;
+  /**
+   * Where mail passwords are kept: a box, or the box of a mail folder (the Electron app's sealed
+   * box, shell-secrets.ts). Default: the owner-only file `mail/secrets.json`.
+   */
+  secrets?: SecretBox | ((mailDirectory: string) => SecretBox);
   /** The central server, for the attachments' uploads; absent in a local-only office. */
   central?: { serverUrl: string; accessToken: () => Promise<string>; fetch?: FetchFunction };
   /** Whether a clerk counts as working for automatic assignment (default: active and not away). */
   isWorking?: (userId: string) => boolean;
   /** Passed to startMailChannel (tests: backoff, parse workers, durability). */
-  channel?: Pick<MailChannelOptions, 'backoff' | 'parseWorkers' | 'durability' | 'batchSize'>;
+  channel?: Pick<MailChannelOptions, 'backoff' | 'parseWorkers' | 'durability' | 'batchSize' | 'rawRetention'>;
   outboxBackoff?: BackoffPolicy;
   onStatus?: (status: MailStatusView) => void;
   log?: (line: string) => void;
@@ -77,17 +80,21 @@ function outboxView(status: OutboxStatus): OutboxView {
 export async function startMailWiring(options: MailWiringOptions): Promise<MailWiring> {
   const log = options.log ?? (() => undefined);
   const mailDir = path.join(options.directory, 'mail');
-  const secrets = options.secrets ?? new FileSecretBox(path.join(mailDir, 'secrets.json'));
+  const secrets = typeof options.secrets === 'function' ? options.secrets(mailDir) : (options.secrets ?? new FileSecretBox(path.join(mailDir, 'secrets.json')));
   const smtp = new SmtpSettingsStore(mailDir, secrets);
   const routing = await CouncilRouting.start(options.db);
   const stops: (() => Promise<void> | void)[] = [() => routing.stop()];
   const subscriptions: Subscription[] = [];
+  // Raw mail after AfterIngest's position is still to be read (its headers decide an automatic answer).
+  let afterIngestPosition: (() => FinishedCursor) | undefined;
   try {
     const channel = await startMailChannel({
       db: options.db,
       dataDir: options.directory,
       secrets,
+      rawRetention: { ...options.channel?.rawRetention, keepAfter: () => afterIngestPosition?.() ?? { finishedAt: 0, id: 0 } },
       route: routing.route,
+      deadlines: () => routing.current,
       ownAddresses: () => routing.mailAliases(),
       log,
       ...options.channel,
@@ -110,22 +117,11 @@ export async function startMailWiring(options: MailWiringOptions): Promise<MailW
         return account ? { host: account.host, port: account.port, security: account.security, user: account.user, password: channel.accounts.password(account.id) ?? '' } : undefined;
       }),
       ...(options.outboxBackoff && { backoff: options.outboxBackoff }),
+      log: (line) => log(`outbox: ${line}`),
     });
     stops.unshift(() => outbox.stop());
     // Replies the screens write go straight into the database (renderer/data/reply.ts): the
-    // outbox learns of them here. Its journal is the list it sends from; a second connection to
-    // the same SQLite file adds the id, and start() (idempotent) wakes the sender.
-    const adopter = OutboxJournal.open(path.join(mailDir, 'outbox.sqlite'));
-    stops.push(() => adopter.close());
-    subscriptions.push(
-      options.db.messages.insert$.subscribe((event) => {
-        const message = event.documentData as Message;
-        if (message.kind !== 'email_out' || message.outbox?.workstationId !== options.workstationId || message.outbox.state !== 'queued') return;
-        adopter.add(message.id, message.createdAt);
-        outbox.start();
-      }),
-    );
-
+    // started outbox adopts those that are its own to send (Outbox.adopt).
     const uploads = options.central ? BlobUploadQueue.open(path.join(mailDir, 'uploads.sqlite')) : undefined;
     if (uploads) stops.push(() => uploads.close());
     const blobClient = options.central ? new BlobClient({ serverUrl: options.central.serverUrl, store: blobStore, accessToken: options.central.accessToken, ...(options.central.fetch && { fetch: options.central.fetch }) }) : undefined;
@@ -143,6 +139,7 @@ export async function startMailWiring(options: MailWiringOptions): Promise<MailW
       log,
     });
     stops.unshift(() => afterIngest.stop());
+    afterIngestPosition = () => afterIngest.position;
 
     let outboxStatus: OutboxStatus = { queued: 0, sending: 0, failed: 0, mailServer: 'unknown', items: [] };
     const status = (): MailStatusView => {

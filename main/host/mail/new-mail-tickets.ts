@@ -21,7 +21,7 @@ import { pickTemplate, renderTemplate, standardValues } from '../../../core/temp
 import { parseHeaderBlock, type InboundHeaders } from '../../../core/mail/loops';
 import { INTAKE_DEPARTMENT_ID, NO_CITIZEN, UNASSIGNED, type Collections, type Message, type Ticket } from '../../../core/schemas';
 import { stampTicketEdit } from '../../../core/sync/ticket-merge';
-import type { MailChannel } from '../../mail';
+import type { FinishedCursor, FinishedEntry, MailChannel } from '../../mail';
 import type { AcknowledgementOutcome, Outbox } from '../../mail/outbox';
 import { routingTicketOf, type CouncilRouting } from './council-routing';
 
@@ -30,7 +30,6 @@ export const ACKNOWLEDGE_WITHIN_MS = 3 * 24 * 60 * 60 * 1000;
 const HEADER_READ_LIMIT = 256 * 1024;
 
 type Cursor = { finishedAt: number; id: number; acknowledgeSince: Record<string, number> };
-type FinishedRow = { id: number; account_id: string; raw_file: string; message_doc_id: string; ticket_id: string; finished_at: number; internal_date: number };
 
 export type AfterIngestOptions = {
   db: RxDatabase<Collections>;
@@ -65,6 +64,8 @@ export async function readHeaders(file: string): Promise<InboundHeaders> {
 export class AfterIngest {
   private readonly cursorFile: string;
   private cursor: Cursor;
+  /** The cursor as last written to disk (a crash resumes from there, so that is what is still needed after). */
+  private written: FinishedCursor;
   private running: Promise<void> | undefined;
   private again = false;
   private readonly clock: () => number;
@@ -77,6 +78,7 @@ export class AfterIngest {
     this.clock = options.clock ?? Date.now;
     this.cursorFile = path.join(options.dataDir, 'mail', 'after-ingest.json');
     this.cursor = this.readCursor();
+    this.written = { finishedAt: this.cursor.finishedAt, id: this.cursor.id };
     this.noteAccounts();
     // The channel publishes its status after every processed batch.
     this.unsubscribe = options.mail.onStatus(() => this.kick());
@@ -121,6 +123,14 @@ export class AfterIngest {
     });
   }
 
+  /**
+   * The last finished mail handled (and written to the cursor file): raw files after it are still
+   * to be read, so the spool's pruner keeps them (main/mail/raw-retention.ts).
+   */
+  get position(): FinishedCursor {
+    return { ...this.written };
+  }
+
   async idle(): Promise<void> {
     while (this.running) await this.running;
   }
@@ -131,19 +141,13 @@ export class AfterIngest {
 
   private async pass(): Promise<void> {
     const spool = this.options.mail.spool;
-    if (!spool.db.open) return;
-    const rows = spool.db
-      .prepare(
-        `SELECT id, account_id, raw_file, message_doc_id, ticket_id, finished_at, internal_date FROM spool
-         WHERE state = 'done' AND message_doc_id IS NOT NULL AND (finished_at > ? OR (finished_at = ? AND id > ?))
-         ORDER BY finished_at, id LIMIT 200`,
-      )
-      .all(this.cursor.finishedAt, this.cursor.finishedAt, this.cursor.id) as FinishedRow[];
+    if (!spool.open) return;
+    const rows = spool.finishedSince(this.cursor, 200);
     if (rows.length === 0) return;
     const report: AfterIngestReport = { acknowledged: [], assigned: [] };
     for (const row of rows) {
       await this.afterMail(row, report);
-      this.cursor.finishedAt = row.finished_at;
+      this.cursor.finishedAt = row.finishedAt;
       this.cursor.id = row.id;
     }
     this.writeCursor();
@@ -151,13 +155,13 @@ export class AfterIngest {
     if (rows.length === 200) this.again = true;
   }
 
-  private async afterMail(row: FinishedRow, report: AfterIngestReport): Promise<void> {
+  private async afterMail(row: FinishedEntry, report: AfterIngestReport): Promise<void> {
     const { db } = this.options;
-    const messageDoc = await db.messages.findOne(row.message_doc_id).exec();
+    const messageDoc = await db.messages.findOne(row.messageDocId).exec();
     if (!messageDoc) return;
     const message = messageDoc.toMutableJSON();
     for (const attachment of message.attachments) this.options.enqueueBlob?.(attachment.sha256);
-    const ticketDoc = await db.tickets.findOne(row.ticket_id).exec();
+    const ticketDoc = await db.tickets.findOne(row.ticketId).exec();
     if (!ticketDoc || message.kind !== 'email_in' || !message.email) return;
     const ticket = ticketDoc.toMutableJSON();
     // The mail opened the ticket: ticketFromMail dates a ticket by its first mail.
@@ -169,8 +173,8 @@ export class AfterIngest {
       await ticketDoc.incrementalModify((current) => (current.assigneeId === UNASSIGNED ? stampTicketEdit(current as Ticket, { assigneeId }, Math.max(this.clock(), current.updatedAt + 1)) : current));
       report.assigned.push(ticket.id);
     }
-    const since = this.cursor.acknowledgeSince[row.account_id] ?? this.clock();
-    if (message.auto || row.internal_date < since || row.internal_date < this.clock() - ACKNOWLEDGE_WITHIN_MS) return;
+    const since = this.cursor.acknowledgeSince[row.accountId] ?? this.clock();
+    if (message.auto || row.internalDate < since || row.internalDate < this.clock() - ACKNOWLEDGE_WITHIN_MS) return;
     await this.acknowledge(ticket, message, plan, row, report);
   }
 
@@ -202,13 +206,13 @@ export class AfterIngest {
     }
   }
 
-  private async acknowledge(ticket: Ticket, inbound: Message, plan: NewTicketPlan, row: FinishedRow, report: AfterIngestReport): Promise<void> {
+  private async acknowledge(ticket: Ticket, inbound: Message, plan: NewTicketPlan, row: FinishedEntry, report: AfterIngestReport): Promise<void> {
     const email = inbound.email!;
     const mailbox = email.mailbox;
     const department = plan.department;
     let headers: InboundHeaders;
     try {
-      headers = await readHeaders(row.raw_file);
+      headers = await readHeaders(row.rawFile);
     } catch (error) {
       // Without its headers nothing says the mail is not automatic: no answer rather than a loop.
       this.options.log(`no automatic answer to ${email.messageId}: its raw mail cannot be read (${(error as Error).message})`);
@@ -277,13 +281,14 @@ export class AfterIngest {
       return { finishedAt: Number(parsed.finishedAt) || 0, id: Number(parsed.id) || 0, acknowledgeSince: { ...parsed.acknowledgeSince } };
     } catch {
       // First start: acknowledge nothing of the mail already in the spool.
-      const last = this.options.mail.spool.db.prepare(`SELECT finished_at, id FROM spool WHERE state = 'done' ORDER BY finished_at DESC, id DESC LIMIT 1`).get() as { finished_at: number; id: number } | undefined;
-      return { finishedAt: last?.finished_at ?? 0, id: last?.id ?? 0, acknowledgeSince: {} };
+      const last = this.options.mail.spool.lastFinished();
+      return { finishedAt: last?.finishedAt ?? 0, id: last?.id ?? 0, acknowledgeSince: {} };
     }
   }
 
   private writeCursor(): void {
     writeFileSync(`${this.cursorFile}.tmp`, JSON.stringify(this.cursor));
     renameSync(`${this.cursorFile}.tmp`, this.cursorFile);
+    this.written = { finishedAt: this.cursor.finishedAt, id: this.cursor.id };
   }
 }

@@ -2,6 +2,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { firstValueFrom, filter } from 'rxjs';
 import type { Message } from '../../../core/schemas/messages';
 import { parseHeaderBlock } from '../../../core/mail/loops';
+import { buildReplyMessage } from '../../../core/mail/outgoing';
 import { startTestSmtpServer, type TestSmtpServer } from '../test-support/smtp';
 import { Outbox, type OutboxOptions, type QueueReplyInput } from './outbox';
 import { messageIdOf, openWorkstationMessages, smtpAccount, temporaryFolder, waitForDocument, type TestWorkstation } from './test-support/outbox-fixtures';
@@ -154,6 +155,19 @@ describe('outbox', () => {
     await smtp.start();
     await outbox.sendNow();
     expect(smtp.received).toHaveLength(2);
+  });
+
+  it('adopts a reply the screens wrote straight into the database, once, and never puts back in line one it sent', async () => {
+    const outbox = openOutbox();
+    const written = buildReplyMessage({ ...clerkReply, id: '019c0000-0000-7000-8000-00000000a001', createdAt: Date.now(), workstationId: 'ws-oac-centro-3', auto: false });
+    await workstation.messages.insert(written);
+    await waitForDocument(workstation.messages, written.id, (message) => message.outbox?.state === 'sent');
+    // The same queued document seen again (a replication echo, a ticket routed back): nothing new.
+    expect(outbox.adopt(written)).toBe(false);
+    // Someone else's reply is not this outbox's to send.
+    expect(outbox.adopt({ ...written, id: '019c0000-0000-7000-8000-00000000a002', outbox: { ...written.outbox!, workstationId: 'ws-otro' } })).toBe(false);
+    await outbox.sendNow();
+    expect(smtp.received.map(messageIdOf)).toEqual([written.email!.messageId]);
   });
 
   it('sends nothing again after a restart once the sent state is recorded', async () => {

@@ -12,25 +12,29 @@
  * holds a copy. Why a crash cannot lose a reply, and when it can send one twice:
  * interrupted-send.ts and docs/mail.md.
  */
-import { createHash } from 'node:crypto';
-import { BehaviorSubject, type Observable } from 'rxjs';
+import { BehaviorSubject, map, merge, type Observable, type Subscription } from 'rxjs';
 import type { RxCollection } from 'rxdb';
 import { newId } from '../../../core/ids/index';
-import { decideAutoReply, type AutoReplyDecision, type InboundHeaders } from '../../../core/mail/loops';
 import { buildReplyMessage, outgoingMailOf, type ReplyInput } from '../../../core/mail/outgoing';
 import type { Message, OutboxFields } from '../../../core/schemas/messages';
 import { backoffDelay, type BackoffPolicy } from '../../sync/backoff';
-import { OutboxJournal } from './outbox-journal';
+import { OutboxJournal, type JournalEntry } from './outbox-journal';
+import { currentReply, recordReplyState, type Located } from './reply-records';
+import { planAcknowledgement, type AcknowledgementOutcome, type QueueAcknowledgementInput } from './acknowledgements';
 import { outboxStatusOf, type OutboxStatus } from './outbox-status';
 import { settleInterruptedSend, type SentCopyLookup } from './interrupted-send';
 import { SmtpSendError, SmtpSender, type OpenAttachment, type SmtpAccount } from './smtp-transport';
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 
+export { acknowledgementIdOf, type AcknowledgementOutcome, type QueueAcknowledgementInput } from './acknowledgements';
+
 /** 30 s, 1 min, 2 min … up to one hour between attempts, with jitter (main/sync/backoff.ts). */
 export const OUTBOX_BACKOFF: BackoffPolicy = { initialMs: 30_000, maxMs: 60 * 60_000 };
 /** SMTP servers keep trying for days (RFC 5321 §4.5.4.1 suggests 4–5); a citizen's answer that late is a failure to show. */
 export const OUTBOX_GIVE_UP_AFTER_MS = 3 * DAY_MS;
+/** How long this outbox remembers the automatic answers it sent, to notice one sent twice. */
+export const DOUBLE_SEND_WATCH_MS = 7 * DAY_MS;
 
 export type OutboxOptions = {
   /** The local database's `messages` collection. */
@@ -49,6 +53,7 @@ export type OutboxOptions = {
   giveUpAfterMs?: number;
   clock?: () => number;
   random?: () => number;
+  log?: (line: string) => void;
   /** For tests of a crash between SMTP's answer and the database write. */
   faults?: { afterSmtpAccepted?: (message: Message) => Promise<void> };
 };
@@ -56,25 +61,7 @@ export type OutboxOptions = {
 /** A clerk's reply: what the screen knows. The outbox adds the id, time and owner. */
 export type QueueReplyInput = Omit<ReplyInput, 'id' | 'createdAt' | 'workstationId' | 'auto'>;
 
-export type QueueAcknowledgementInput = Omit<ReplyInput, 'id' | 'createdAt' | 'workstationId' | 'auto' | 'authorId' | 'to' | 'answering'> & {
-  /** The inbound mail being acknowledged, as stored. */
-  inbound: Message;
-  /** Its header section as received (loop detection reads it). */
-  headers: InboundHeaders;
-  /** The council's mailboxes: mail from them is never acknowledged. */
-  ownAddresses?: readonly string[];
-};
-
-export type AcknowledgementOutcome =
-  | { queued: true; message: Message }
-  | { queued: false; reason: Exclude<AutoReplyDecision, { send: true }>['reason']; detail: string };
-
 const serverKey = (account: SmtpAccount | undefined) => (account ? `${account.host}:${account.port}` : undefined);
-
-/** The id of the acknowledgement of an inbound mail: the same on every workstation that ingests it. */
-export function acknowledgementIdOf(inboundMessageId: string): string {
-  return createHash('sha256').update(`acknowledgement\0${inboundMessageId}`).digest('hex').slice(0, 40);
-}
 
 export class Outbox {
   private readonly journal: OutboxJournal;
@@ -102,6 +89,17 @@ export class Outbox {
 
   /** Starts sending: what a previous run left, then whatever is queued. */
   start(): void {
+    if (!this.started && !this.stopping.signal.aborted) {
+      // A pulled document that was deleted before (a ticket routed back) is an insert too.
+      this.inserts = merge(
+        this.options.messages.insert$.pipe(map((event) => ({ inserted: true, message: event.documentData as Message }))),
+        this.options.messages.update$.pipe(map((event) => ({ inserted: false, message: event.documentData as Message }))),
+      ).subscribe(({ inserted, message }) => {
+        if (inserted) this.adopt(message);
+        // Replication bringing another workstation's record of an answer this one sent too.
+        if (message.kind === 'email_out' && message.auto) this.noticeOtherOwner(message);
+      });
+    }
     this.started = true;
     this.kick();
   }
@@ -119,27 +117,23 @@ export class Outbox {
    * Idempotent: the same inbound mail never gets two acknowledgements from this workstation.
    */
   async queueAcknowledgement(input: QueueAcknowledgementInput): Promise<AcknowledgementOutcome> {
-    const { inbound, headers, ownAddresses, ...reply } = input;
-    const id = acknowledgementIdOf(inbound.id);
-    const existing = await this.options.messages.findOne(id).exec();
-    if (existing) return { queued: true, message: existing.toMutableJSON() };
-    const now = this.clock();
-    // Automatic answers already written to this citizen in the last day (the citizen index).
-    const history = await this.options.messages
-      .find({ selector: { citizenId: inbound.citizenId, createdAt: { $gt: now - DAY_MS } } })
-      .exec();
-    const decision = decideAutoReply(headers, history.map((doc) => doc.toJSON() as Message), now, { ownAddresses });
-    if (!decision.send) return { queued: false, reason: decision.reason, detail: decision.detail };
-    const message = buildReplyMessage({
-      ...reply,
-      id,
-      answering: inbound,
-      to: [{ address: decision.recipient! }],
-      auto: true,
-      createdAt: now,
-      workstationId: this.options.workstationId,
-    });
-    return { queued: true, message: await this.enqueue(message) };
+    const planned = await planAcknowledgement(this.options.messages, input, this.options.workstationId, this.clock());
+    return 'build' in planned ? { queued: true, message: await this.enqueue(planned.build) } : planned;
+  }
+
+  /**
+   * Takes in a reply written straight into the database (the screens' composer) that is queued
+   * and owned by this workstation, and wakes the sender. A reply the outbox already has is left
+   * as it is — in particular one that comes back into the replica after its ticket was routed
+   * away and back, which this outbox may have sent meanwhile: the pass then brings the returning
+   * document up to date. Says whether the reply was new to the outbox. The outbox calls it for
+   * every insert into `messages` once started.
+   */
+  adopt(message: Message): boolean {
+    if (message.kind !== 'email_out' || message.outbox?.workstationId !== this.options.workstationId) return false;
+    const adopted = message.outbox.state === 'queued' && this.journal.adopt(message.id, message.createdAt, message);
+    this.kick();
+    return adopted;
   }
 
   /** Sends a failed reply again (the clerk fixed the address or the mail server is back). */
@@ -167,6 +161,7 @@ export class Outbox {
   /** Stops sending. A send in flight is abandoned where it stands (as a crash would). */
   async stop(): Promise<void> {
     this.stopping.abort();
+    this.inserts?.unsubscribe();
     clearTimeout(this.timer);
     await this.running?.catch(() => undefined);
     this.smtp.close();
@@ -177,7 +172,7 @@ export class Outbox {
   private async enqueue(message: Message): Promise<Message> {
     // The journal first: a crash between the two leaves an id without document (dropped later),
     // never a queued reply nobody will send.
-    this.journal.add(message.id, message.createdAt);
+    this.journal.add(message.id, message.createdAt, message);
     const stored = await this.options.messages.insert(message);
     this.kick();
     return stored.toMutableJSON();
@@ -185,6 +180,7 @@ export class Outbox {
 
   private forceDue = false;
   private started = false;
+  private inserts: Subscription | undefined;
 
   private kick(forceDue = false): void {
     // Before start(), replies are queued and wait for it.
@@ -228,18 +224,19 @@ export class Outbox {
     for (const entry of this.journal.entries()) {
       if (this.stopping.signal.aborted) return;
       if (entry.status === 'failed') continue;
-      const doc = await this.options.messages.findOne(entry.id).exec();
-      if (!doc) {
-        // Queued a moment ago and still being inserted; lost to a crash before its insert; or gone
-        // from this replica because its ticket left the clerk's departments (a known gap:
-        // docs/mail.md, Sending) — then it cannot be sent nor its state written, and we say so.
+      const found = await this.current(entry);
+      if (!found) {
+        // Queued a moment ago and still being inserted, or lost to a crash before its insert
+        // (whoever queued it never heard it was): dropped after a minute.
         if (entry.queuedAt < this.clock() - 60_000) {
           this.journal.remove(entry.id);
-          this.lastError = `La respuesta ${entry.id} ya no está en este puesto y no se ha enviado`;
+          this.lastError = `La respuesta ${entry.id} no llegó a guardarse en este puesto y no se ha enviado`;
         }
         continue;
       }
-      const message = doc.toMutableJSON();
+      const { message, away } = found;
+      // Sent while away from the replica: the state waits in the journal for the document to come back.
+      if (away && message.outbox?.state === 'sent') continue;
       const outbox = message.outbox;
       // Replication may have replaced our copy with another workstation's (the same acknowledgement
       // written on two workstations offline): then it is that one's to send.
@@ -254,8 +251,8 @@ export class Outbox {
       if (outbox.state === 'sending') {
         const verdict = await settleInterruptedSend(message.email!.mailbox, message.email!.messageId, this.options.sentCopyLookup);
         if (verdict.action === 'record-sent') {
-          await this.record(message.id, (current) => ({ ...current, state: 'sent', sentAt: this.clock(), error: verdict.why }));
-          this.journal.remove(message.id);
+          const recorded = await this.record(message.id, (current) => ({ ...current, state: 'sent', sentAt: this.clock(), error: verdict.why }));
+          if (!recorded?.away) this.journal.remove(message.id);
           continue;
         }
         await this.record(message.id, (current) => ({ ...current, state: 'queued', nextAttemptAt: this.clock(), error: verdict.why }));
@@ -282,20 +279,31 @@ export class Outbox {
 
   /** Sends one reply; says when to try it again if it stays queued, and whether its server was unreachable. */
   private async sendOne(id: string): Promise<{ retryAt?: number; unreachable?: boolean }> {
-    const claimed = await this.record(id, (current) =>
+    const claim = await this.record(id, (current) =>
       current.state === 'queued' ? { ...current, state: 'sending', attempts: current.attempts + 1 } : undefined,
     );
-    if (!claimed) return {};
+    if (!claim) return {};
+    const claimed = claim.message;
     const mail = outgoingMailOf(claimed);
     const account = this.options.smtpAccountOf(claimed.email!.mailbox);
     try {
       if (!account) throw new SmtpSendError('temporary', `No hay cuenta de envío (SMTP) configurada para ${claimed.email!.mailbox}`);
+      if (claimed.auto && (await this.sentElsewhere(claimed))) {
+        const recorded = await this.record(id, (current) => ({ ...current, state: 'sent', sentAt: this.clock(), error: 'Ya está en la carpeta de enviados (lo envió otro puesto, o este antes de un corte); no se envía de nuevo' }));
+        if (!recorded?.away) this.journal.remove(id);
+        return {};
+      }
       const result = await this.smtp.send(account, mail);
       this.mailServer = 'reachable';
       await this.abandonable(this.options.faults?.afterSmtpAccepted?.(claimed));
       const note = result.rejected.length > 0 ? `El servidor de correo rechazó a: ${result.rejected.join(', ')}` : undefined;
-      await this.record(id, (current) => ({ ...current, state: 'sent', sentAt: this.clock(), ...(note ? { error: note } : {}) }));
-      this.journal.remove(id);
+      const recorded = await this.record(id, (current) => ({ ...current, state: 'sent', sentAt: this.clock(), ...(note ? { error: note } : {}) }));
+      if (claimed.auto) {
+        this.journal.noteAutomaticSent(id, this.clock(), this.clock() - DOUBLE_SEND_WATCH_MS);
+        // Replication may have brought the other workstation's record while this one was sending.
+        if (!recorded) this.noticeOtherOwner((await this.options.messages.findOne(id).exec())?.toMutableJSON() ?? claimed);
+      }
+      if (!recorded?.away) this.journal.remove(id);
       return {};
     } catch (error) {
       if (this.stopping.signal.aborted) return {};
@@ -317,6 +325,39 @@ export class Outbox {
     }
   }
 
+  /**
+   * Whether another workstation already sent this automatic answer: its Message-ID derives from
+   * the inbound mail, so a copy in the mailbox's Sent folder is the other's (or ours, lost to a
+   * crash). Only a yes stops the send; no Sent folder, or no answer, sends (docs/mail.md).
+   */
+  private async sentElsewhere(message: Message): Promise<boolean> {
+    if (!this.options.sentCopyLookup) return false;
+    try {
+      return await this.options.sentCopyLookup(message.email!.mailbox, message.email!.messageId);
+    } catch {
+      return false;
+    }
+  }
+
+  /**
+   * Automatic answers this workstation sent that another one sent too (both cut off from the
+   * central server, each acknowledging the same mail): found when replication brings the other's
+   * record, kept for supervisors. docs/mail.md, "Two workstations, one acknowledgement".
+   */
+  doubleSends(): { id: string; otherWorkstation: string; sentAt: number; detectedAt: number }[] {
+    return this.journal.doubleSends();
+  }
+
+  private noticeOtherOwner(message: Message): void {
+    const outbox = message.outbox;
+    if (!message.auto || !outbox || outbox.state !== 'sent' || outbox.workstationId === this.options.workstationId) return;
+    const sentAt = this.journal.automaticSentAt(message.id);
+    if (sentAt === undefined || !this.journal.recordDoubleSend(message.id, outbox.workstationId, sentAt, this.clock())) return;
+    this.lastError = `El acuse automático ${message.email?.messageId ?? message.id} salió dos veces: de este puesto y de ${outbox.workstationId}, mientras ninguno podía hablar con el servidor central`;
+    this.options.log?.(this.lastError);
+    void this.publish().catch(() => undefined);
+  }
+
   /** Waits for `work`, unless the outbox stops first (a stop then is a crash at that point). */
   private async abandonable(work: Promise<void> | undefined): Promise<void> {
     if (!work) return;
@@ -328,21 +369,12 @@ export class Outbox {
     });
   }
 
-  /**
-   * Changes the outbox part of a document through RxDB (so the change replicates); `change`
-   * returns undefined to leave it as it is. Resolves with the document written, or undefined.
-   */
-  private async record(id: string, change: (current: OutboxFields) => OutboxFields | undefined): Promise<Message | undefined> {
-    const doc = await this.options.messages.findOne(id).exec(true);
-    let changed = false;
-    const written = await doc.incrementalModify((current) => {
-      if (!current.outbox || current.outbox.workstationId !== this.options.workstationId) return current;
-      const next = change(current.outbox);
-      if (!next) return current;
-      changed = true;
-      return { ...current, outbox: { ...next, changedAt: this.nextChange(current.outbox) } };
-    });
-    return changed ? written.toMutableJSON() : undefined;
+  private current(entry: JournalEntry): Promise<Located | undefined> {
+    return currentReply(this.options.messages, this.journal, this.options.workstationId, entry);
+  }
+
+  private record(id: string, change: (current: OutboxFields) => OutboxFields | undefined): Promise<Located | undefined> {
+    return recordReplyState(this.options.messages, this.journal, this.options.workstationId, id, (outbox) => this.nextChange(outbox), change);
   }
 
   /** A change time later than the last one even if the clock went back (the later state wins a conflict). */
@@ -353,7 +385,8 @@ export class Outbox {
   private async publish(): Promise<void> {
     const entries = this.journal.entries();
     const docs = await this.options.messages.findByIds(entries.map((entry) => entry.id)).exec();
-    const messages = entries.map((entry) => docs.get(entry.id)?.toJSON() as Message | undefined);
+    // A reply away from the replica shows as its copy says, until it is sent.
+    const messages = entries.map((entry) => (docs.get(entry.id)?.toJSON() as Message | undefined) ?? (entry.copy?.outbox?.state === 'sent' ? undefined : entry.copy));
     this.status.next(outboxStatusOf(messages, this.mailServer, this.lastError));
   }
 }
