@@ -1,6 +1,8 @@
+import { endOfDay } from '../calendar';
+import { calendarDoc, localTime, madridCityCalendar as city } from '../calendar/test-calendars';
 import { NO_DUE_DATE } from '../schemas/fields';
 import { intakeTicket } from '../schemas/test-fixtures';
-import { messageFromMail, ticketAfterMail, ticketFromMail, type ReceivedMail } from './documents';
+import { applyMail, messageFromMail, resumeNoteOfMail, ticketAfterMail, ticketAfterMails, ticketFromMail, type ReceivedMail } from './documents';
 
 const AT = Date.UTC(2026, 0, 1, 0, 30); // 01:30 in Madrid on New Year's Day: the year is 2026 there.
 
@@ -49,5 +51,46 @@ describe('documents of a received mail', () => {
   it('never move a ticket’s activity back for an older mail', () => {
     const ticket = intakeTicket(AT + 5000);
     expect(ticketAfterMail(ticket, received())).toBe(ticket);
+  });
+
+  describe('a citizen\'s answer to a ticket waiting for them', () => {
+    const at = (text: string) => localTime(city, text);
+    const endOf = (date: string) => endOfDay(city, city.zone.dayOf(at(`${date} 12:00`)));
+    const deadlines = {
+      departments: [{ id: 'urbanismo', calendarId: 'cal-madrid', active: true, sla: { resolution: { amount: 10, unit: 'working_days' as const } } }],
+      calendars: [calendarDoc()],
+    };
+    const waiting = intakeTicket(at('2025-03-01 10:00'), { status: 'pending', departmentId: 'urbanismo', dueAt: endOf('2025-03-12'), updatedAt: at('2025-03-07 10:00'), lastActivityAt: at('2025-03-07 10:00'), fieldClock: { status: at('2025-03-07 10:00') } });
+    const answer = received({ receivedAt: at('2025-03-10 09:30') });
+
+    it('reopens it and moves its due date by the working days it waited, stamped with the mail\'s time', () => {
+      const update = applyMail(waiting, answer, deadlines);
+      expect(update.ticket).toMatchObject({ status: 'open', dueAt: endOf('2025-03-13'), fieldClock: { status: answer.receivedAt, dueAt: answer.receivedAt } });
+      expect(update.resumed).toMatchObject({ pausedFrom: at('2025-03-07 10:00'), resumedAt: answer.receivedAt, previousDueAt: endOf('2025-03-12') });
+      // A replay finds it open: the due date moves once.
+      expect(applyMail(update.ticket, answer, deadlines)).toEqual({ ticket: update.ticket });
+    });
+
+    it('records the move in a note whose id derives from the mail, after the mail in the timeline', () => {
+      const { resumed } = applyMail(waiting, answer, deadlines);
+      const note = resumeNoteOfMail(resumed!, answer, waiting.id);
+      expect(note).toMatchObject({ id: `${'m'.repeat(34)}-plazo`, kind: 'note', ticketId: waiting.id, citizenId: '', auto: true, createdAt: answer.receivedAt + 1 });
+      expect(note.id.length).toBeLessThanOrEqual(40);
+      expect(note).not.toHaveProperty('authorId');
+      expect(note.text).toContain('El vencimiento pasa del 12 de marzo de 2025 al 13 de marzo de 2025');
+    });
+
+    it('gives, for a batch of mails, the ticket after all of them and one note for the one that ended the wait', () => {
+      const second = received({ messageDocId: 'n'.repeat(40), receivedAt: at('2025-03-10 11:00') });
+      const { ticket, notes } = ticketAfterMails(waiting, [answer, second], deadlines);
+      expect(ticket).toMatchObject({ status: 'open', dueAt: endOf('2025-03-13'), lastActivityAt: second.receivedAt });
+      expect(notes.map((note) => note.id)).toEqual([`${'m'.repeat(34)}-plazo`]);
+    });
+
+    it('moves nothing for an automatic reply, a resolved ticket, or without the council\'s calendars', () => {
+      expect(applyMail(waiting, received({ receivedAt: answer.receivedAt, auto: true }), deadlines).ticket.dueAt).toBe(waiting.dueAt);
+      expect(applyMail({ ...waiting, status: 'resolved' }, answer, deadlines)).not.toHaveProperty('resumed');
+      expect(ticketAfterMail(waiting, answer)).toMatchObject({ status: 'open', dueAt: waiting.dueAt });
+    });
   });
 });

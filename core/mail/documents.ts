@@ -4,10 +4,11 @@
 // never from the local clock, so two workstations write the same documents (DESIGN.md).
 import { referenceFromDigest } from '../ids';
 import { dayOf, yearOf } from '../demo/madrid-time';
+import { dueDateMoved, pauseNote, resumeOnStatusChange, type PauseContext, type PauseResume } from '../routing/pause';
 import { NO_DUE_DATE, UNASSIGNED, type Timestamp } from '../schemas/fields';
 import type { AttachmentMeta, EmailFields, MailAddress, Message } from '../schemas/messages';
 import type { Ticket, TicketPriority } from '../schemas/tickets';
-import { stampTicketEdit } from '../sync/ticket-merge';
+import { stampTicketEdit, type TicketEdit } from '../sync/ticket-merge';
 import { ticketDocumentId } from './message-ids';
 import { cleanSubject } from './subject';
 
@@ -123,20 +124,67 @@ export function ticketFromMail(mail: ReceivedMail, rootDigest: Uint8Array, citiz
   };
 }
 
+/** What a mail did to the ticket it joined. */
+export type MailUpdate = {
+  ticket: Ticket;
+  /** The due date's resume, when the mail ended a wait for the citizen and moved it. */
+  resumed?: PauseResume;
+};
+
 /**
  * A ticket after a mail joined it: its activity moves to the mail's time (never back), and a
  * person's mail reopens a ticket that was resolved or waiting for the citizen — stamped with the
  * mail's time as the edit's clock (stampTicketEdit), so the reopening merges like a clerk's edit.
+ * A ticket that was waiting for the citizen (`pending`) gets back the time it waited: its due date
+ * moves on the department's calendar (core/routing/pause.ts), when `deadlines` is given.
  * A closed ticket stays closed (finished for good); the mail shows in it and moves it up by activity.
- * Returns the ticket itself when nothing changes (a replay).
+ * Returns the ticket itself when nothing changes (a replay: the ticket is open by then, so the
+ * due date moves once).
  */
-export function ticketAfterMail(ticket: Ticket, mail: ReceivedMail): Ticket {
+export function applyMail(ticket: Ticket, mail: ReceivedMail, deadlines?: PauseContext): MailUpdate {
   let next = ticket;
+  let resumed: PauseResume | undefined;
   if (!mail.auto && (ticket.status === 'resolved' || ticket.status === 'pending')) {
-    next = stampTicketEdit(next, { status: 'open' }, mail.receivedAt);
+    const changes: TicketEdit = { status: 'open' };
+    const resume = deadlines && resumeOnStatusChange(ticket, 'open', mail.receivedAt, deadlines);
+    if (dueDateMoved(resume)) {
+      changes.dueAt = resume.dueAt;
+      resumed = resume;
+    }
+    next = stampTicketEdit(next, changes, mail.receivedAt);
   }
   if (next.lastActivityAt < mail.receivedAt || next.updatedAt < mail.receivedAt) {
     next = { ...next, lastActivityAt: Math.max(next.lastActivityAt, mail.receivedAt), updatedAt: Math.max(next.updatedAt, mail.receivedAt) };
   }
-  return next;
+  return resumed ? { ticket: next, resumed } : { ticket: next };
+}
+
+/** {@link applyMail}'s ticket. */
+export function ticketAfterMail(ticket: Ticket, mail: ReceivedMail, deadlines?: PauseContext): Ticket {
+  return applyMail(ticket, mail, deadlines).ticket;
+}
+
+/**
+ * Mails applied in order to a ticket (applyMail): the ticket after them, and the notes of the due
+ * dates they moved (resumeNoteOfMail), to be written with it.
+ */
+export function ticketAfterMails(ticket: Ticket, mails: readonly ReceivedMail[], deadlines?: PauseContext): { ticket: Ticket; notes: Message[] } {
+  const notes: Message[] = [];
+  let next = ticket;
+  for (const mail of mails) {
+    const update = applyMail(next, mail, deadlines);
+    if (update.resumed) notes.push(resumeNoteOfMail(update.resumed, mail, ticket.id));
+    next = update.ticket;
+  }
+  return { ticket: next, notes };
+}
+
+/**
+ * The note that records, in the ticket's timeline, that a citizen's mail ended the wait and moved
+ * the due date. Its id derives from the mail's (a suffix no hex id or UUID has), so every
+ * workstation that ingests the mail writes the same note and a replay finds it already there.
+ */
+export function resumeNoteOfMail(resume: PauseResume, mail: Pick<ReceivedMail, 'messageDocId' | 'receivedAt'>, ticketId: string): Message {
+  // A millisecond after the mail, so the timeline lists it after the mail that caused it.
+  return pauseNote(resume, { id: `${mail.messageDocId.slice(0, 34)}-plazo`, ticketId, createdAt: mail.receivedAt + 1 });
 }

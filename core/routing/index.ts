@@ -34,3 +34,37 @@ export { departmentCalendar, departmentDeadlines, type TicketDeadlines } from '.
 export { planNewTicket, type AutoReplyPlan, type NewTicketInput, type NewTicketPlan } from './new-ticket';
 export { councilDefaults, DEFAULTS_MAIL_DOMAIN, DEFAULTS_SEDE_URL, type CalendarSeed, type CouncilDefaults, type CouncilDefaultsFiles, type CouncilDefaultsOptions } from './council-defaults';
 export { councilCalendarId } from './council-calendar';
+export {
+  DEFAULT_PAUSE_UNIT,
+  deadlineClockOf,
+  dueDateMoved,
+  pauseNote,
+  pauseNoteText,
+  pauseStartOf,
+  resumeDueDate,
+  resumeOnStatusChange,
+  type DeadlineClock,
+  type KeptReason,
+  type PauseContext,
+  type PausedTime,
+  type PauseResume,
+} from './pause';
+export {
+  ESCALATION_LEVELS,
+  ESCALATION_STATUSES,
+  MAX_SINGLE_NOTICES,
+  NEAR_WORKING_DAYS,
+  NOTICE_SPACING_MS,
+  emptyEscalationMemory,
+  escalatedTickets,
+  escalationLevel,
+  escalationQuery,
+  groupKey,
+  nearDueBound,
+  parseEscalationMemory,
+  planEscalationNotices,
+  type EscalatedTicket,
+  type EscalationLevel,
+  type EscalationMemory,
+  type EscalationNotice,
+} from './escalation';

@@ -18,15 +18,18 @@ import { FileSecretBox, MailAccountStore, type MailAccount, type MailAccountInpu
 import { BlobWriter } from './blobs';
 import { CitizenLookup } from './citizen-lookup';
 import { ImapFetcher, type FetcherStatus } from './imap-fetcher';
-import { MailIngester, type AccountRouter, type BatchReport } from './ingest';
+import { MailIngester, type AccountRouter, type BatchReport, type IngesterOptions } from './ingest';
 import type { ParsedInbound } from './parse-mail';
 import { createParsePool } from './parse-pool';
+import { RawPruner, type PruneReport, type RawPrunerOptions } from './raw-retention';
 import { MailSpool, type QuarantineEntry, type SpoolDurability, type SpoolState } from './spool';
 
 export type { MailAccount, MailAccountInput, SecretBox } from './accounts';
 export { FileSecretBox, MailAccountStore, MailAccountError } from './accounts';
+export { SealedFileSecretBox, SEALED_SECRETS_FORMAT } from './sealed-secret-box';
 export type { FetcherStatus } from './imap-fetcher';
-export type { QuarantineEntry } from './spool';
+export type { FinishedCursor, FinishedEntry, QuarantineEntry } from './spool';
+export { RAW_RETENTION_MS, type PruneReport } from './raw-retention';
 export type { AccountRouter } from './ingest';
 export { defaultRouter } from './ingest';
 
@@ -42,6 +45,8 @@ export type MailChannelOptions = {
    * Must be a pure function of the draft, so that every workstation routes one mail alike.
    */
   route?: AccountRouter;
+  /** The council's departments and calendars, to move the due date of a ticket a citizen's mail reopens. */
+  deadlines?: IngesterOptions['deadlines'];
   /** 'full' (default): raw mail and spool rows fsynced before a message counts as fetched. */
   durability?: SpoolDurability;
   /** Reconnection waits of the fetchers. */
@@ -54,6 +59,11 @@ export type MailChannelOptions = {
   parse?: (file: string) => Promise<ParsedInbound>;
   /** Parser threads (default: one per core but one, at least 1, at most 4); 0 parses on the service's own thread. */
   parseWorkers?: number;
+  /**
+   * How long raw messages stay in the spool once they are documents, and what must keep them
+   * longer (raw-retention.ts): by default 7 days, pruned in the background every hour.
+   */
+  rawRetention?: Pick<RawPrunerOptions, 'retentionMs' | 'everyMs' | 'firstRunAfterMs' | 'batch' | 'batchesPerRun' | 'keepAfter' | 'clock'>;
   /** Start no fetcher (tests and tools that only process the spool). */
   fetch?: boolean;
   log?: (line: string) => void;
@@ -83,6 +93,8 @@ export type MailChannel = {
   quarantine(limit?: number): QuarantineEntry[];
   /** Puts a quarantined message back in line. */
   retryQuarantined(spoolId: number): boolean;
+  /** Deletes the raw files past their retention now (the background pruner does it every hour). */
+  pruneRaw(): Promise<PruneReport>;
   /** Resolves once every spooled message has been processed (tests, benchmarks, shutdown). */
   drained(): Promise<void>;
   stop(): Promise<void>;
@@ -109,6 +121,7 @@ export async function startMailChannel(options: MailChannelOptions): Promise<Mai
     citizens,
     account: (id) => accountCache.get(id),
     route: options.route,
+    ...(options.deadlines && { deadlines: options.deadlines }),
     ownAddresses: () => [...(options.ownAddresses?.() ?? []), ...[...accountCache.values()].map((account) => account.address)],
     parse: options.parse ?? pool?.parse,
     log,
@@ -171,6 +184,8 @@ export async function startMailChannel(options: MailChannelOptions): Promise<Mai
   };
   for (const account of accountCache.values()) startFetcher(account);
   kick();
+  const pruner = new RawPruner({ spool, log, ...options.rawRetention });
+  pruner.start();
 
   return {
     accounts,
@@ -201,6 +216,7 @@ export async function startMailChannel(options: MailChannelOptions): Promise<Mai
     },
     quarantine: (limit) => spool.quarantined(limit),
     retryQuarantined: (spoolId) => spool.retryQuarantined(spoolId),
+    pruneRaw: () => pruner.run(),
     drained() {
       if (!working && spool.countPending() === 0) return Promise.resolve();
       return new Promise<void>((resolve) => {
@@ -217,6 +233,7 @@ export async function startMailChannel(options: MailChannelOptions): Promise<Mai
       stopping.abort();
       await Promise.all([...fetchers.values()].map((fetcher) => fetcher.stop()));
       unsubscribeSpool();
+      await pruner.stop();
       await working;
       citizens.stop();
       await pool?.close();

@@ -26,6 +26,7 @@ import {
   resolveThread,
   returnedMessageIds,
   ticketAfterMail,
+  ticketAfterMails,
   ticketDocumentId,
   ticketDraftOf,
   ticketFromMail,
@@ -34,6 +35,7 @@ import {
   type ReceivedMail,
   type ThreadDecision,
 } from '../../core/mail';
+import type { PauseContext } from '../../core/routing';
 import { NO_CITIZEN, type Citizen, type Collections, type Message, type Ticket } from '../../core/schemas';
 import type { MailAccount } from './accounts';
 import type { BlobWriter } from './blobs';
@@ -56,6 +58,11 @@ export type IngesterOptions = {
   citizens: CitizenLookup;
   account(id: string): MailAccount | undefined;
   route?: AccountRouter;
+  /**
+   * The council's departments and calendars, for moving the due date of a ticket a citizen's mail
+   * takes out of waiting (core/routing/pause.ts); without them the due date stays.
+   */
+  deadlines?: () => PauseContext;
   /** The council's own addresses: mail from them is automatic, never a citizen. */
   ownAddresses?: () => readonly string[];
   /** Parses a raw file (default: in this thread; a pool of worker threads can stand in). */
@@ -334,25 +341,49 @@ export class MailIngester {
    */
   private async updateTickets(ids: ReadonlySet<string>, fresh: readonly Planned[]): Promise<void> {
     const { db } = this.options;
+    const deadlines = this.options.deadlines?.();
     const mailsOf = (id: string) => fresh.filter((plan) => plan.ticketId === id).map((plan) => plan.mail);
-    const apply = (ticket: Ticket, id: string) => mailsOf(id).reduce((current, mail) => ticketAfterMail(current, mail), ticket);
+    // Notes of due dates the mails moved, per ticket, from the last application (incrementalModify
+    // may apply again on a newer state).
+    const notes = new Map<string, Message[]>();
+    const apply = (ticket: Ticket, id: string) => {
+      const update = ticketAfterMails(ticket, mailsOf(id), deadlines);
+      notes.set(id, update.notes);
+      return update.ticket;
+    };
     const stored = await db.tickets.findByIds([...ids]).exec();
     const rows: { previous: StoredTicket; document: StoredTicket }[] = [];
     for (const [id, document] of stored) {
       const previous = document.toMutableJSON(true) as StoredTicket;
       const { _deleted, _attachments, _meta, _rev, ...ticket } = previous;
       const next = apply(ticket as Ticket, id);
-      if (next === ticket || _deleted) continue;
+      if (next === ticket || _deleted) {
+        notes.delete(id);
+        continue;
+      }
       rows.push({ previous, document: { ...next, _deleted, _attachments, _meta, _rev } });
     }
     if (rows.length === 0) return;
+    // The notes go first: after a crash before the tickets, the replay finds the tickets still
+    // waiting, moves their due dates the same way and finds the notes already there (their ids
+    // derive from the mails). The other order could leave a moved due date without its note.
+    await this.insertNotes([...notes.values()].flat());
     const result = await db.tickets.storageInstance.bulkWrite(rows, 'mail-ingest-ticket-activity');
     for (const error of result.error) {
       const id = String(error.documentId);
       if (error.status !== 409) throw new Error(`the database refused the update of ticket ${id} (status ${error.status})`);
       const document = (await db.tickets.findOne(id).exec()) as RxDocument<Ticket> | null;
-      if (document) await document.incrementalModify((ticket) => apply(ticket as Ticket, id));
+      if (!document) continue;
+      await document.incrementalModify((ticket) => apply(ticket as Ticket, id));
+      await this.insertNotes(notes.get(id) ?? []);
     }
+  }
+
+  /** Notes of moved due dates; one already there (a replay) is fine, a refused one is logged: never hold up the mail. */
+  private async insertNotes(notes: readonly Message[]): Promise<void> {
+    if (notes.length === 0) return;
+    const result = await this.options.db.messages.bulkInsert([...notes]);
+    for (const error of result.error) if (error.status !== 409) this.options.log?.(`the database refused the note of a resumed due date ${String(error.documentId)} (status ${error.status})`);
   }
 
   /**

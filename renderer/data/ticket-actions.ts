@@ -5,11 +5,14 @@
 // storage can fail with CONFLICT because the service re-stamps revisions (NOTES.md).
 import type { RxDocument } from 'rxdb';
 import { newId, newReference } from '../../core/ids';
+import { dueDateMoved, pauseNote, resumeOnStatusChange, type PauseContext, type PauseResume } from '../../core/routing/pause';
 import { stampTicketEdit, type TicketEdit } from '../../core/sync/ticket-merge';
 import {
   NO_CITIZEN,
   UNASSIGNED,
+  type Calendar,
   type Channel,
+  type Department,
   type Message,
   type MessageKind,
   type Ticket,
@@ -41,20 +44,50 @@ async function ticketDocument(db: WorkstationDatabase, ticketId: string): Promis
 
 /**
  * The fields that follow from a change of status: `resolvedAt` when it becomes resolved or
- * closed for the first time since it was last open.
+ * closed for the first time since it was last open; and, when it leaves `pending` (it waited for
+ * the citizen, Ley 39/2015 art. 22.1.a), the due date moved later by the working time it waited
+ * (core/routing/pause.ts) — unless the clerk sets the due date in the same edit.
  */
-function withStatusConsequences(ticket: Ticket, changes: TicketEdit, now: number): TicketEdit {
+function withStatusConsequences(ticket: Ticket, changes: TicketEdit, now: number, deadlines?: PauseContext): { edit: TicketEdit; resumed?: PauseResume } {
   const next = { ...changes };
   if (changes.status !== undefined && changes.status !== ticket.status && (changes.status === 'resolved' || changes.status === 'closed') && ticket.resolvedAt === undefined) {
     next.resolvedAt = now;
   }
-  return next;
+  const resume = changes.status !== undefined && changes.dueAt === undefined && deadlines ? resumeOnStatusChange(ticket, changes.status, now, deadlines) : undefined;
+  if (resume?.kept === 'no_calendar') console.error(`The due date of ticket ${ticket.reference} was not moved after waiting for the citizen: department "${ticket.departmentId}" has no usable calendar.`);
+  if (!dueDateMoved(resume)) return { edit: next };
+  next.dueAt = resume.dueAt;
+  return { edit: next, resumed: resume };
+}
+
+/**
+ * The council's departments and calendars, read only when a change of status may end a wait for
+ * the citizen (small collections, and a rare event: not worth a live subscription here).
+ */
+async function pauseContextFor(db: WorkstationDatabase, ticket: Pick<Ticket, 'status'>, changes: TicketEdit): Promise<PauseContext | undefined> {
+  if (ticket.status !== 'pending' || changes.status === undefined || changes.status === 'pending' || changes.dueAt !== undefined) return undefined;
+  const [departments, calendars] = await Promise.all([db.departments.find().exec(), db.calendars.find().exec()]);
+  return { departments: departments.map((doc) => doc.toJSON() as Department), calendars: calendars.map((doc) => doc.toJSON() as Calendar) };
+}
+
+/** Writes the note that records a moved due date in the ticket's timeline, as the clerk's doing. */
+async function recordResume(db: WorkstationDatabase, ticketId: string, resumed: PauseResume | undefined, by: string, now: number): Promise<void> {
+  if (!resumed) return;
+  await db.messages.insert(pauseNote(resumed, { id: newId(now), ticketId, createdAt: now, authorId: by }));
 }
 
 /** Changes fields of a ticket as the clerk `by`; the merge clocks are stamped. */
 export async function editTicket(db: WorkstationDatabase, ticketId: string, changes: TicketEdit, by: string, now = Date.now()): Promise<void> {
   const doc = await ticketDocument(db, ticketId);
-  await doc.incrementalModify((data) => stampTicketEdit(data, withStatusConsequences(data, changes, now), now, by));
+  const deadlines = await pauseContextFor(db, doc, changes);
+  let resumed: PauseResume | undefined;
+  await doc.incrementalModify((data) => {
+    // incrementalModify may run this again on a newer revision: the last run is what was written.
+    const consequences = withStatusConsequences(data, changes, now, deadlines);
+    resumed = consequences.resumed;
+    return stampTicketEdit(data, consequences.edit, now, by);
+  });
+  await recordResume(db, ticketId, resumed, by, now);
 }
 
 /** Reassigns many tickets (a supervisor's bulk action); each is its own stamped edit. */
@@ -114,14 +147,20 @@ export async function addMessage(db: WorkstationDatabase, input: NewMessage & { 
   const message = buildMessage(input, now);
   await db.messages.insert(message);
   const doc = await ticketDocument(db, input.ticket.id);
+  const deadlines = input.status === undefined ? undefined : await pauseContextFor(db, doc, { status: input.status });
+  let resumed: PauseResume | undefined;
   await doc.incrementalModify((data) => {
     const changes: TicketEdit = {};
     if (input.status !== undefined) changes.status = input.status;
     // A citizen's first answer from the council starts the response SLA's clock.
     if ((input.kind === 'email_out' || input.kind === 'phone_call' || input.kind === 'visit') && data.firstResponseAt === undefined) changes.firstResponseAt = now;
-    const stamped = stampTicketEdit(data, withStatusConsequences(data, changes, now), now, input.authorId);
+    const consequences = withStatusConsequences(data, changes, now, deadlines);
+    resumed = consequences.resumed;
+    const stamped = stampTicketEdit(data, consequences.edit, now, input.authorId);
     return { ...stamped, lastActivityAt: Math.max(stamped.lastActivityAt, now), updatedAt: Math.max(stamped.updatedAt, now) };
   });
+  // A millisecond after the clerk's message, so the timeline lists the note after it.
+  await recordResume(db, input.ticket.id, resumed, input.authorId, now + 1);
   return message;
 }
 

@@ -23,6 +23,8 @@ import { useTranslation } from 'react-i18next';
 import { combineLatest, map } from 'rxjs';
 import { NO_DUE_DATE, TICKET_STATUSES, UNASSIGNED, type Ticket, type TicketStatus } from '../../core/schemas';
 import { messageOf } from '../app/errors';
+import { EscalationNotices } from '../components/EscalationNotices';
+import { EscalationPanel } from '../components/EscalationPanel';
 import { useWorkspace } from '../app/workspace';
 import { ACTIVE_STATUSES } from '../data/inbox-queries';
 import { AGE_BUCKETS, DUE_BUCKETS, endOfCouncilDay, queueStats } from '../data/queue-stats';
@@ -122,6 +124,7 @@ export function Supervisor() {
           </FormControl>
         </Stack>
         <Typography variant="body2" color="text.secondary">{t('supervisor.counted')}</Typography>
+        <EscalationPanel departments={departments} />
         <Stack sx={{ flexWrap: 'wrap' }} direction="row" spacing={2} useFlexGap>
           {statTable(t('supervisor.byStatus'), TICKET_STATUSES.map((status) => [t(`status.${status}`), statusCounts[status] ?? 0]))}
           {statTable(t('supervisor.byAge'), AGE_BUCKETS.map((bucket) => [t(`supervisor.ages.${bucket}`), stats.byAge[bucket]]))}
@@ -209,7 +212,8 @@ export function Supervisor() {
                   <TableCell sx={{ maxWidth: 420, overflow: 'hidden', textOverflow: 'ellipsis', whiteSpace: 'nowrap' }}>{ticket.subject}</TableCell>
                   <TableCell>{t(`status.${ticket.status}`)}</TableCell>
                   <TableCell>{nameOf(ticket.assigneeId)}</TableCell>
-                  <TableCell sx={ticket.dueAt < now ? { color: 'error.main', fontWeight: 700 } : undefined}>
+                  {/* Waiting for the citizen suspends the period (core/routing/pause.ts): not late while it waits. */}
+                  <TableCell sx={ticket.dueAt < now && ticket.status !== 'pending' ? { color: 'error.main', fontWeight: 700 } : undefined}>
                     {ticket.dueAt === NO_DUE_DATE ? '—' : shortDate(i18n.language, ticket.dueAt)}
                   </TableCell>
                 </TableRow>
@@ -219,6 +223,7 @@ export function Supervisor() {
         </Paper>
       </Stack>
       <Snackbar open={notice !== undefined} autoHideDuration={3000} onClose={() => setNotice(undefined)} message={notice} />
+      <EscalationNotices />
     </Box>
   );
 }
