@@ -89,10 +89,9 @@ test('a citizen mail about a licencia de obra reaches Urbanismo and gets the aut
   await expect(desk.page.getByRole('combobox', { name: /^Departamento/ })).toHaveText('Urbanismo');
   // The ticket says which rule routed it.
   await expect(desk.page.getByTestId('ticket-routed-by')).toHaveText(/^Enviado a Urbanismo por la regla «.+»$/);
-  // Not asserted here: Urbanismo assigns by skill, and although the demo rule now tags the ticket
-  // "licencias", nobody is chosen in the seeded council yet (to investigate: the skills of the
-  // users the demo seeding creates). main/host/mail/mail-wiring.test.ts proves the assignment
-  // with the shipped defaults of resources/council.
+  // Urbanismo assigns by skill: the rule tags the ticket "licencias", and the demo's accounts
+  // carry their skills (main/host/demo-council.ts), so one of its two licencias clerks gets it.
+  await expect(desk.page.getByRole('combobox', { name: /^Asignado a/ })).toHaveText(/^(Ana Belén Rubio Sanz|Carlos Navarro Gil)$/);
   const reference = (await ticket.reference.innerText()).trim();
 
   const [answer] = (await smtp.waitFor(before + 1, 30_000)).slice(before);

@@ -4,7 +4,7 @@
  *   tsx server/cli.ts serve [--data ./data/server] [--port 8080] [--host 127.0.0.1] [--trust-proxy]
  *   tsx server/cli.ts create-department --id urbanismo --name "Urbanismo" --code URB [--mail-aliases a@x,b@x] [--assignment manual] [--calendar ID]
  *   tsx server/cli.ts create-admin --email ana@ayto.example --name "Ana Ruiz" --password '…'
- *   tsx server/cli.ts create-user --email luis@ayto.example --name "Luis Gil" --role clerk --departments urbanismo,padron --password '…'
+ *   tsx server/cli.ts create-user --email luis@ayto.example --name "Luis Gil" --role clerk --departments urbanismo,padron [--skills "licencias,obra menor"] --password '…'
  *   tsx server/cli.ts set-password --email luis@ayto.example --password '…'
  *   tsx server/cli.ts audit [--limit 100] [--user ID] [--outcome refused] [--since 2025-03-01]
  *
@@ -34,7 +34,7 @@ Commands:
   serve               run the central server
   create-department   --id ID --name NAME --code CODE [--mail-aliases a@x,b@x] [--assignment MODE] [--calendar ID]
   create-admin        --email EMAIL --name NAME --password PASSWORD
-  create-user         --email EMAIL --name NAME --role clerk|supervisor|admin --departments ID,ID --password PASSWORD
+  create-user         --email EMAIL --name NAME --role clerk|supervisor|admin --departments ID,ID [--skills A,B] --password PASSWORD
   set-password        --email EMAIL --password PASSWORD
   audit               [--limit N] [--user ID] [--action ACTION] [--outcome ok|refused|failed] [--since DATE]
 
@@ -65,6 +65,7 @@ const OPTIONS = {
   password: { type: 'string' },
   role: { type: 'string' },
   departments: { type: 'string' },
+  skills: { type: 'string' },
   limit: { type: 'string' },
   user: { type: 'string' },
   action: { type: 'string' },
@@ -191,9 +192,10 @@ const ADMIN_COMMANDS: Record<string, AdminCommand> = {
       name: required(values, 'name'),
       role: role as UserRole,
       departmentIds: list(values.departments),
+      skills: list(values.skills),
       password: passwordOf(values, environment),
     });
-    print(`created ${user.role} ${user.email} (id ${user.id}) in ${user.departmentIds.join(', ') || 'no department'}`);
+    print(`created ${user.role} ${user.email} (id ${user.id}) in ${user.departmentIds.join(', ') || 'no department'}${user.skills.length > 0 ? `, skills: ${user.skills.join(', ')}` : ''}`);
   },
   async 'set-password'(values, env, environment) {
     const account = await setPassword(env, required(values, 'email'), passwordOf(values, environment));

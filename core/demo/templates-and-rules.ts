@@ -19,9 +19,20 @@ const TEMPLATES: readonly TemplatePlan[] = [
   {
     key: 'acuse-recibo',
     title: 'Acuse de recibo',
-    body: 'Estimado/a {{citizen.name}}:\n\nHemos recibido su solicitud, registrada con la referencia {{ticket.reference}}. Le responderemos en el menor plazo posible; puede consultar su estado en la sede electrónica indicando esa referencia.' + SIGNATURE,
+    // The due date only when the ticket has one (an intake ticket has none): core/templates' sections.
+    body:
+      'Estimado/a {{citizen.name}}:\n\nHemos recibido su solicitud, registrada con la referencia {{ticket.reference}}. ' +
+      '{{#ticket.dueDate}}Le responderemos a más tardar el {{ticket.dueDate}}{{/ticket.dueDate}}{{^ticket.dueDate}}Le responderemos en el menor plazo posible{{/ticket.dueDate}}; ' +
+      'puede consultar su estado en la sede electrónica indicando esa referencia.' +
+      SIGNATURE,
     links: [sede('Consultar el estado de mi solicitud', 'mis-expedientes')],
-    en: { title: 'Acknowledgement of receipt', body: 'Dear {{citizen.name}},\n\nWe have received your request, registered under reference {{ticket.reference}}. We will answer as soon as possible; you can follow it on the e-office with that reference.\n\nKind regards,\n{{clerk.name}}\n{{department.name}}' },
+    en: {
+      title: 'Acknowledgement of receipt',
+      body:
+        'Dear {{citizen.name}},\n\nWe have received your request, registered under reference {{ticket.reference}}. ' +
+        '{{#ticket.dueDate}}We will answer by {{ticket.dueDate}} at the latest{{/ticket.dueDate}}{{^ticket.dueDate}}We will answer as soon as possible{{/ticket.dueDate}}; ' +
+        'you can follow it on the e-office with that reference.\n\nKind regards,\n{{clerk.name}}\n{{department.name}}',
+    },
   },
   {
     key: 'requerimiento-subsanacion',

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { timeZone } from '../calendar';
 import { NO_DUE_DATE } from '../schemas';
-import { fillInVariables, renderTemplate, templateVariables } from './render';
+import { fillInVariables, renderDraft, renderTemplate, templateVariables } from './render';
 import { formatDate, standardValues } from './values';
 
 const madrid = timeZone('Europe/Madrid');
@@ -57,6 +57,80 @@ describe('rendering a template', () => {
   it('writes the heading of the links in the template\'s language', () => {
     const result = renderTemplate({ language: 'en', body: 'Hello', links: [{ label: 'Form', url: 'https://x.example/f' }] }, {});
     expect(result.ok && result.value.text).toBe('Hello\n\nUseful links:\n- Form: https://x.example/f');
+  });
+});
+
+describe('sections that depend on a value', () => {
+  const acknowledgement = {
+    language: 'es',
+    body: [
+      'Hemos recibido su escrito {{ticket.reference}}.',
+      '{{#ticket.dueDate}}',
+      'Le responderemos antes del {{ticket.dueDate}}.',
+      '{{/ticket.dueDate}}',
+      '{{^ticket.dueDate}}',
+      'Le responderemos en el menor plazo posible.',
+      '{{/ticket.dueDate}}',
+      'Atentamente.',
+    ].join('\n'),
+    links: [],
+  };
+  const text = (values: Record<string, string>) => {
+    const result = renderTemplate(acknowledgement, values);
+    return result.ok ? result.value.text : result.error.message;
+  };
+
+  it('shows a section only when its value is known, and its opposite only when it is not, without leaving blank lines', () => {
+    expect(text({ 'ticket.reference': 'R-1', 'ticket.dueDate': '30 de abril de 2025' })).toBe('Hemos recibido su escrito R-1.\nLe responderemos antes del 30 de abril de 2025.\nAtentamente.');
+    expect(text({ 'ticket.reference': 'R-1' })).toBe('Hemos recibido su escrito R-1.\nLe responderemos en el menor plazo posible.\nAtentamente.');
+    expect(text({ 'ticket.reference': 'R-1', 'ticket.dueDate': '' })).toBe('Hemos recibido su escrito R-1.\nLe responderemos en el menor plazo posible.\nAtentamente.');
+  });
+
+  it('keeps the text around a section written inside a sentence', () => {
+    const inline = { language: 'es', body: 'Gracias{{#citizen.name}}, {{citizen.name}}{{/citizen.name}}.', links: [] };
+    expect(renderTemplate(inline, { 'citizen.name': 'Ana' })).toMatchObject({ ok: true, value: { text: 'Gracias, Ana.' } });
+    expect(renderTemplate(inline, {})).toMatchObject({ ok: true, value: { text: 'Gracias.' } });
+  });
+
+  it('asks only for the values of the sections that show, and nests sections', () => {
+    const nested = { language: 'es', body: '{{#a}}A={{a}}{{#b}} B={{b}} C={{c}}{{/b}}{{/a}}', links: [] };
+    expect(renderTemplate(nested, { a: '1' })).toMatchObject({ ok: true, value: { text: 'A=1' } });
+    expect(renderTemplate(nested, { a: '1', b: '2' })).toMatchObject({ ok: false, error: { code: 'missing_values', variables: ['c'] } });
+  });
+
+  it('refuses sections that never close, close what is not open, or cross each other', () => {
+    expect(templateVariables('{{#a}}sin cerrar').malformed).toEqual(['{{#a}}']);
+    expect(templateVariables('suelto{{/a}}').malformed).toEqual(['{{/a}}']);
+    expect(templateVariables('{{#a}}{{#b}}{{/a}}{{/b}}').malformed).toEqual(['{{/a}}', '{{#a}}']);
+    expect(templateVariables('{{#}}{{/ }}').malformed).toEqual(['{{#}}', '{{/ }}']);
+    expect(templateVariables('{{#a}}{{b}}{{/a}}')).toEqual({ variables: ['b'], malformed: [] });
+  });
+});
+
+describe('a draft for the clerk to finish', () => {
+  const marker = (name: string) => `[[${name}]]`;
+
+  it('marks each value it lacks with a visible blank, once per variable, and lists them', () => {
+    const result = renderDraft(template, { 'ticket.reference': 'R-1', 'clerk.name': 'Lucía' }, marker);
+    expect(result).toEqual({
+      ok: true,
+      value: expect.objectContaining({
+        body: 'Estimado/a [[citizen.name]]:\n\nSu solicitud R-1 se resolverá antes del [[ticket.dueDate]].\n\nLucía\n',
+        blanks: [
+          { variable: 'citizen.name', marker: '[[citizen.name]]' },
+          { variable: 'ticket.dueDate', marker: '[[ticket.dueDate]]' },
+        ],
+      }),
+    });
+  });
+
+  it('leaves out the sections of what is unknown instead of marking them', () => {
+    const result = renderDraft({ language: 'es', body: '{{#ticket.dueDate}}Antes del {{ticket.dueDate}}. {{/ticket.dueDate}}Aporte {{documents}} y {{documents}}.', links: [] }, {}, marker);
+    expect(result).toMatchObject({ ok: true, value: { body: 'Aporte [[documents]] y [[documents]].', blanks: [{ variable: 'documents', marker: '[[documents]]' }] } });
+  });
+
+  it('refuses a malformed template as rendering does', () => {
+    expect(renderDraft({ language: 'es', body: '{{#a}}', links: [] }, {}, marker)).toMatchObject({ ok: false, error: { code: 'malformed_placeholder' } });
   });
 });
 

@@ -12,7 +12,8 @@ export const STOPWORDS: ReadonlySet<string> = new Set(
   uno unos usted ustedes vosotros y ya yo
   hola buenos buenas dias tardes noches saludo saludos atentamente cordial cordiales gracias muchas favor estimado
   estimada estimados senor senora senores don dona querido querida quisiera queria querria saber gustaria
-  consulta consultar pregunta preguntar informacion solicito solicitar necesito necesitar puedo puede pueden podria
+  consulta consultar pregunta preguntar informacion solicito solicitar solicitud solicitudes necesito necesitar puedo
+  puede pueden podria
   hacer hago hecho dia mes ano hoy ayer manana semana
   the and for with from this that have has are was were you your our will would could should please thanks thank
   dear regards hello kind about into not any can how what when where which who why`

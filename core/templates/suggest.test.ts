@@ -22,10 +22,24 @@ describe('suggesting templates for a ticket', () => {
     expect(keys('Bonificaciones', 'Somos familia numerosa, ¿qué bonificación tiene el IBI?', 'hacienda')[0]).toBe('bonificacion-ibi');
   });
 
-  it('explains a suggestion by the stems it shares', () => {
+  it('explains a suggestion by the stems it shares, and by the words the ticket wrote them with', () => {
     const [best] = suggestTemplates(index, { subject: 'Obras en casa', body: 'Quiero hacer una obra menor en el baño' }, { language: 'es', departmentId: 'urbanismo' });
     expect(best?.template.key).toBe('obra-menor');
     expect(best?.sharedStems).toEqual(['menor', 'obra']);
+    expect(best?.sharedWords).toEqual(['menor', 'obras']);
+    const [padron] = suggestTemplates(index, { subject: 'PADRÓN', body: 'Estoy EMPADRONADO aquí' }, { language: 'es', departmentId: 'padron' });
+    expect(padron?.sharedWords).toEqual(['empadronado', 'padrón']);
+  });
+
+  it('leaves out a suggestion far weaker than the best: one common word is not a second answer', () => {
+    const weak = buildTemplateIndex([
+      doc('obra-menor', 'Licencia de obra menor', 'Las obras menores se tramitan mediante declaración responsable.'),
+      doc('acuse', 'Acuse de recibo', 'Le responderemos en el menor plazo posible.'),
+    ]);
+    const found = suggestTemplates(weak, { subject: 'Licencia de obra menor', body: 'Quiero hacer una obra menor' }, { language: 'es' });
+    expect(found.map((s) => s.template.key)).toEqual(['obra-menor']);
+    // The same word alone: a title weighs three times the body, a third of the best stays.
+    expect(suggestTemplates(weak, { subject: 'Plazo', body: 'menor' }, { language: 'es' }).map((s) => s.template.key)).toEqual(['obra-menor', 'acuse']);
   });
 
   it('offers only templates of the ticket\'s department or the whole council, and never inactive ones', () => {
@@ -35,6 +49,7 @@ describe('suggesting templates for a ticket', () => {
 
   it('suggests nothing for a ticket of courtesies alone', () => {
     expect(keys('Consulta', 'Hola, buenos días, quería hacer una consulta. Muchas gracias. Saludos.')).toEqual([]);
+    expect(keys('Solicitud', 'Presento una solicitud.')).toEqual([]);
     expect([...meaningfulStems('Buenos días, gracias')]).toEqual([]);
   });
 

@@ -1,5 +1,8 @@
 // The demo council of `npm start` and the e2e tests, seeded on a real central server.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { STAFF } from '../../core/demo/council';
+import { assignmentCandidates, chooseAssignee } from '../../core/routing';
+import type { Department, User } from '../../core/schemas';
 import { API_PATHS, parseLoginResponse } from '../../core/sync';
 import { serverDocuments } from '../sync/test-support/central-server';
 import { temporaryFolder } from '../sync/test-support/council';
@@ -41,6 +44,21 @@ describe('the demo council', () => {
     expect(tickets.filter((ticket) => ticket.assigneeId !== '').length, 'assigned tickets').toBeGreaterThan(0);
     // One users document per person: the account's, not a second one under the demo's id.
     expect(users.filter((user) => user.email === ana.email).map((user) => user.id)).toEqual([ana.id]);
+  });
+
+  it('gives its staff accounts their skills, so a department that assigns by skill chooses among them', async () => {
+    const council = readDemoCouncil(folder.folder)!;
+    const admin = { email: council.accounts[0]!.email, password: DEMO_PASSWORD };
+    const users = (await serverDocuments(server.url, admin, 'users')) as unknown as User[];
+    const ana = users.find((user) => user.id === council.accounts[1]!.id)!;
+    expect(ana.skills).toEqual(STAFF.find((plan) => plan.name === ana.name)!.skills);
+    // Urbanismo assigns by skill; the licencias rule tags what it routes. Only the staff with an
+    // account sign in, so the choice must fall on one of them.
+    const urbanismo = ((await serverDocuments(server.url, admin, 'departments')) as unknown as Department[]).find((department) => department.id === 'urbanismo')!;
+    expect(urbanismo.assignmentMode).toBe('skill');
+    const withAccount = users.filter((user) => council.accounts.some((account) => account.id === user.id));
+    const outcome = chooseAssignee({ id: 'licencia-nueva', tags: ['licencias'] }, urbanismo, assignmentCandidates(urbanismo, withAccount, () => true, new Map()));
+    expect(outcome).toMatchObject({ assigneeId: ana.id, reason: 'assigned' });
   });
 
   it('is seeded once: a second start finds it and changes nothing', async () => {

@@ -127,7 +127,9 @@ export async function seedDemoCouncil(options: SeedOptions): Promise<DemoCouncil
     if (user === admin || !names.has(user.name)) continue;
     progress(`creating the account of ${user.name} (${user.role})`);
     const out = await runServerCli(
-      ['create-user', '--data', options.serverDataDir, '--email', user.email, '--name', user.name, '--role', user.role, '--departments', user.departmentIds.join(',')],
+      // With their skills: Urbanismo and Servicios Sociales assign by skill, and a clerk without
+      // skills is never chosen there.
+      ['create-user', '--data', options.serverDataDir, '--email', user.email, '--name', user.name, '--role', user.role, '--departments', user.departmentIds.join(','), '--skills', user.skills.join(',')],
       { ...env, VENTANILLA_PASSWORD: DEMO_PASSWORD },
     );
     const id = created(out) ?? user.id;

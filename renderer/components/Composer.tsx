@@ -1,5 +1,7 @@
 // The reply box: an answer to the citizen (queued for the mail channel's outbox) or an internal
-// note, with a template, and the status the ticket moves to once it is written.
+// note, with a template, and the status the ticket moves to once it is written. A template goes
+// in rendered by core/templates; what the ticket does not know becomes a visible blank
+// ('[[fecha límite de resolución]]') that must be written over before the reply can be sent.
 import Alert from '@mui/material/Alert';
 import Button from '@mui/material/Button';
 import FormControl from '@mui/material/FormControl';
@@ -11,17 +13,22 @@ import Stack from '@mui/material/Stack';
 import Tab from '@mui/material/Tab';
 import Tabs from '@mui/material/Tabs';
 import TextField from '@mui/material/TextField';
-import { useEffect, useRef, useState } from 'react';
+import { useEffect, useImperativeHandle, useMemo, useRef, useState, type Ref } from 'react';
 import { useTranslation } from 'react-i18next';
-import { TICKET_STATUSES, type Citizen, type Message, type Ticket, type TicketStatus } from '../../core/schemas';
+import { TICKET_STATUSES, type Citizen, type Message, type Template, type Ticket, type TicketStatus } from '../../core/schemas';
+import { availableTemplates, type DraftBlank } from '../../core/templates';
 import { useWorkspace } from '../app/workspace';
 import { messageOf } from '../app/errors';
+import { usePlatform } from '../hooks/use-platform';
 import { addMessage } from '../data/ticket-actions';
 import { replyEnvelope } from '../data/reply';
-import { fillTemplate } from '../data/template-fill';
+import { pendingBlanks, replyValues, templateDraft, withTemplate } from '../data/template-reply';
 import { useAnnouncePresence } from './PresenceChips';
 
 export type ComposerMode = 'reply' | 'note';
+
+/** What the ticket view asks of the reply box: a suggested template put in with one key. */
+export type ComposerHandle = { insertTemplate: (template: Template) => void };
 
 type Props = {
   ticket: Ticket;
@@ -32,15 +39,33 @@ type Props = {
   /** Changes whenever a shortcut asks for the text box (r, n). */
   focusRequest: number;
   onDone: (text: string) => void;
+  ref?: Ref<ComposerHandle>;
 };
+
+/** The words a blank is written with, by variable (i18n key under composer.fields). */
+const FIELD_KEYS = {
+  'citizen.name': 'citizenName',
+  'ticket.reference': 'reference',
+  'ticket.subject': 'subject',
+  'ticket.dueDate': 'dueDate',
+  'ticket.responseDueDate': 'responseDueDate',
+  'department.name': 'department',
+  'clerk.name': 'clerk',
+  'council.name': 'council',
+  documents: 'documents',
+} as const;
 
 const KEEP = '__keep';
 
-export function Composer({ ticket, citizen, thread, mode, onMode, focusRequest, onDone }: Props) {
+export function Composer({ ticket, citizen, thread, mode, onMode, focusRequest, onDone, ref }: Props) {
   const { t } = useTranslation();
+  const platform = usePlatform();
   const { db, me, directory, session } = useWorkspace();
   const [text, setText] = useState('');
   const [templateId, setTemplateId] = useState('');
+  // The last template put in, as it went in, and the blanks it left for the clerk.
+  const [inserted, setInserted] = useState<{ text: string; blanks: DraftBlank[] }>();
+  const [councilName, setCouncilName] = useState<string>();
   const [status, setStatus] = useState<string>(KEEP);
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string>();
@@ -52,24 +77,70 @@ export function Composer({ ticket, citizen, thread, mode, onMode, focusRequest, 
     if (focusRequest > 0) box.current?.focus();
   }, [focusRequest]);
 
-  const language = citizen?.preferredLanguage.slice(0, 2) ?? 'es';
-  const templates = directory.templates
-    .filter((template) => (template.departmentId === undefined || template.departmentId === ticket.departmentId) && template.language === language)
-    .sort((a, b) => a.title.localeCompare(b.title, 'es'));
+  useEffect(() => {
+    let live = true;
+    void platform.call('settings:get', {}).then((answer) => {
+      if (live && answer.ok) setCouncilName(answer.value.councilName);
+    });
+    return () => {
+      live = false;
+    };
+  }, [platform]);
+
+  const language = citizen?.preferredLanguage ?? 'es';
+  const department = directory.departments.get(ticket.departmentId);
+  // One document per answer, in the citizen's language where there is one (core/templates/pick.ts).
+  const templates = useMemo(
+    () => availableTemplates(directory.templates, { ...(ticket.departmentId && { departmentId: ticket.departmentId }), language }).sort((a, b) => a.title.localeCompare(b.title, 'es')),
+    [directory.templates, ticket.departmentId, language],
+  );
+  const pending = inserted ? pendingBlanks(text, inserted.blanks) : [];
+  const fieldLabel = (variable: string): string => {
+    const key = FIELD_KEYS[variable as keyof typeof FIELD_KEYS];
+    return key ? t(`composer.fields.${key}`) : variable;
+  };
+
+  const insertTemplate = (template: Template) => {
+    const values = replyValues({
+      ticket,
+      ...(citizen && { citizen }),
+      ...(department && { department }),
+      calendars: [...directory.calendars.values()],
+      departments: [...directory.departments.values()],
+      clerkName: session.user.name,
+      ...(councilName !== undefined && { councilName }),
+      language: template.language,
+    });
+    const draft = templateDraft(template, values, fieldLabel);
+    if (!draft.ok) {
+      setError(t('composer.templateBroken', { title: template.title, message: draft.error.message }));
+      return;
+    }
+    setTemplateId(template.id);
+    setError(undefined);
+    const next = withTemplate(text, inserted?.text, draft.value.text);
+    setText(next);
+    // The blanks of an earlier template still in the text stay to be written too.
+    const blanks = [...(inserted?.blanks ?? []), ...draft.value.blanks].filter((blank, i, all) => all.findIndex((other) => other.marker === blank.marker) === i);
+    setInserted({ text: next, blanks });
+    // A reply needs an address; without one the text goes in a note (what the clerk told them).
+    onMode(address ? 'reply' : 'note');
+    requestAnimationFrame(() => {
+      const field = box.current;
+      if (!field) return;
+      field.focus();
+      // On the first blank, so the clerk writes it at once; otherwise at the end.
+      const first = draft.value.blanks[0] ? next.indexOf(draft.value.blanks[0].marker) : -1;
+      if (first >= 0) field.setSelectionRange(first, first + draft.value.blanks[0]!.marker.length);
+      else field.setSelectionRange(next.length, next.length);
+    });
+  };
+  useImperativeHandle(ref, () => ({ insertTemplate }));
 
   const applyTemplate = (id: string) => {
-    setTemplateId(id);
     const template = templates.find((candidate) => candidate.id === id);
-    if (!template) return;
-    const values = {
-      'citizen.name': citizen?.name,
-      'ticket.reference': ticket.reference,
-      'ticket.subject': ticket.subject,
-      'clerk.name': session.user.name,
-      'department.name': directory.departments.get(ticket.departmentId)?.name,
-    };
-    const links = template.links.map((link) => `${link.label}: ${link.url}`).join('\n');
-    setText(fillTemplate(template.body, values) + (links ? `\n\n${links}` : ''));
+    if (template) insertTemplate(template);
+    else setTemplateId('');
   };
 
   const submit = async () => {
@@ -77,18 +148,24 @@ export function Composer({ ticket, citizen, thread, mode, onMode, focusRequest, 
       setError(t('composer.empty'));
       return;
     }
+    if (pending.length > 0) {
+      setError(t('composer.blanksLeft', { fields: pending.map((blank) => fieldLabel(blank.variable)).join(', ') }));
+      box.current?.focus();
+      return;
+    }
     setBusy(true);
     setError(undefined);
     try {
       const nextStatus = status === KEEP ? (ticket.status === 'new' ? 'open' : undefined) : (status as TicketStatus);
       if (mode === 'reply' && address) {
-        const envelope = replyEnvelope({ ticket, thread, to: address, department: directory.departments.get(ticket.departmentId), workstationId: session.workstationId, now: Date.now() });
+        const envelope = replyEnvelope({ ticket, thread, to: address, department, workstationId: session.workstationId, now: Date.now() });
         await addMessage(db, { kind: 'email_out', ticket, authorId: me, text: text.trim(), subject: envelope.subject, email: envelope.email, outbox: envelope.outbox, ...(nextStatus && { status: nextStatus }) });
       } else {
         await addMessage(db, { kind: 'note', ticket, authorId: me, text: text.trim(), ...(nextStatus && { status: nextStatus }) });
       }
       setText('');
       setTemplateId('');
+      setInserted(undefined);
       setStatus(KEEP);
       onDone(mode === 'reply' ? t('composer.sent') : t('composer.noteAdded'));
     } catch (failure) {
@@ -121,11 +198,19 @@ export function Composer({ ticket, citizen, thread, mode, onMode, focusRequest, 
           </FormControl>
         </Stack>
       )}
+      {pending.length > 0 && (
+        <Alert severity="warning" sx={{ mb: 1 }} data-testid="composer-blanks">
+          {t('composer.blanks', { fields: pending.map((blank) => fieldLabel(blank.variable)).join(', ') })}
+        </Alert>
+      )}
       <TextField
         inputRef={box}
         label={mode === 'reply' ? t('composer.body') : t('composer.noteBody')}
         value={text}
-        onChange={(e) => setText(e.target.value)}
+        onChange={(e) => {
+          setText(e.target.value);
+          if (error) setError(undefined);
+        }}
         multiline
         minRows={4}
         maxRows={16}

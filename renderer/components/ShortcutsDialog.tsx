@@ -15,6 +15,7 @@ const KEYS = [
   ['r', 'r'],
   ['n', 'n'],
   ['a', 'a'],
+  ['t', 't'],
   ['/', 'slash'],
   ['Esc', 'esc'],
   ['?', 'question'],

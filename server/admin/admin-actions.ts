@@ -1,12 +1,13 @@
 /**
- * What the admin command line does (server/cli.ts): create departments and users, set
- * passwords. The replicated documents (`departments`, `users`) go through the same push path as
+ * What the admin command line does (server/cli.ts): create departments and users (with their
+ * skills, for departments that assign by skill), set passwords. The replicated documents (`departments`, `users`) go through the same push path as
  * a workstation's pushes (schema check, audit), as an administrator named after the operating
  * system account that ran the command; credentials go to the server's own accounts table.
  */
 import { userInfo } from 'node:os';
 import type { Department, User, UserRole } from '../../core/schemas';
 import { ASSIGNMENT_MODES, USER_ROLES } from '../../core/schemas';
+import { foldSpanish } from '../../core/text/spanish-search';
 import type { ServerDatabase, UserAccount } from '../db/index';
 import { ApiFailure } from '../api-errors';
 import { NEW_PASSWORD_MIN_LENGTH, checkPassword, hashPassword } from '../auth/passwords';
@@ -84,9 +85,28 @@ export type NewUser = {
   role: UserRole;
   departmentIds: string[];
   password: string;
+  /** What they handle, for departments that assign by skill ('licencias', 'padrón'). */
+  skills?: string[];
   /** BCP 47, default 'es'. */
   language?: string;
 };
+
+/**
+ * Skills as written, trimmed, without repeats. Assignment compares them without case or accents
+ * (core/routing), so 'Licencias' after 'licencias' is a repeat, not a second skill.
+ */
+export function normaliseSkills(skills: readonly string[]): string[] {
+  const seen = new Set<string>();
+  const kept: string[] = [];
+  for (const raw of skills) {
+    const skill = raw.trim().replace(/\s+/g, ' ');
+    const folded = foldSpanish(skill);
+    if (skill === '' || seen.has(folded)) continue;
+    seen.add(folded);
+    kept.push(skill);
+  }
+  return kept;
+}
 
 export async function createUser(env: AdminEnvironment, input: NewUser): Promise<{ user: User; account: UserAccount }> {
   const now = (env.now ?? Date.now)();
@@ -105,7 +125,7 @@ export async function createUser(env: AdminEnvironment, input: NewUser): Promise
     email,
     role: input.role,
     departmentIds,
-    skills: [],
+    skills: normaliseSkills(input.skills ?? []),
     language: input.language ?? 'es',
     active: true,
     away: false,

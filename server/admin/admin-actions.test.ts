@@ -1,0 +1,67 @@
+// Staff skills through the admin command line: what a department that assigns by skill matches.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { main } from '../cli';
+import { openServerDatabase } from '../db/index';
+import { normaliseSkills } from './admin-actions';
+
+const PASSWORD = 'una contraseña larga';
+
+describe('skills of a new user', () => {
+  let folder = '';
+  let output: string[] = [];
+  let errors: string[] = [];
+  beforeEach(() => {
+    folder = mkdtempSync(path.join(tmpdir(), 'ventanilla-admin-'));
+    output = [];
+    errors = [];
+    vi.spyOn(process.stdout, 'write').mockImplementation((text) => (output.push(String(text)), true));
+    vi.spyOn(console, 'error').mockImplementation((text: unknown) => void errors.push(String(text)));
+  });
+  afterEach(() => {
+    vi.restoreAllMocks();
+    rmSync(folder, { recursive: true, force: true });
+  });
+  const run = (...args: string[]) => main([...args, '--data', folder], {});
+  const userDocument = async (email: string) => {
+    const db = await openServerDatabase({ sqliteFile: path.join(folder, 'server.sqlite') });
+    try {
+      const account = await db.users.byEmail(email);
+      const [row] = await db.getDocuments('users', [account!.id]);
+      return JSON.parse(row!.body) as { skills: string[] };
+    } finally {
+      await db.close();
+    }
+  };
+
+  it('are written on the users document that replicates, as given with --skills', async () => {
+    expect(await run('create-department', '--id', 'urbanismo', '--name', 'Urbanismo', '--code', 'URB', '--assignment', 'skill')).toBe(0);
+    expect(await run('create-user', '--email', 'ana@ayto.example', '--name', 'Ana Belén Rubio', '--role', 'clerk', '--departments', 'urbanismo', '--skills', 'licencias, disciplina urbanística', '--password', PASSWORD)).toBe(0);
+    expect(output.join('')).toMatch(/created clerk ana@ayto\.example \(id [0-9a-f-]{36}\) in urbanismo, skills: licencias, disciplina urbanística\n$/);
+    expect((await userDocument('ana@ayto.example')).skills).toEqual(['licencias', 'disciplina urbanística']);
+  });
+
+  it('are none without the option', async () => {
+    expect(await run('create-user', '--email', 'luis@ayto.example', '--name', 'Luis Gil', '--role', 'clerk', '--password', PASSWORD)).toBe(0);
+    expect((await userDocument('luis@ayto.example')).skills).toEqual([]);
+  });
+
+  it('refuses a skill too long for the schema, and creates no account', async () => {
+    expect(await run('create-user', '--email', 'eva@ayto.example', '--name', 'Eva', '--role', 'clerk', '--skills', 'x'.repeat(65), '--password', PASSWORD)).toBe(1);
+    expect(errors[0]).toMatch(/^error: .*skills/);
+    const db = await openServerDatabase({ sqliteFile: path.join(folder, 'server.sqlite') });
+    try {
+      expect(await db.users.byEmail('eva@ayto.example')).toBeNull();
+    } finally {
+      await db.close();
+    }
+  });
+});
+
+describe('normalising skills', () => {
+  it('trims them, drops empty ones and repeats that differ only in case or accents', () => {
+    expect(normaliseSkills([' licencias ', '', 'Licencias', 'padrón', 'padron', 'obra   menor'])).toEqual(['licencias', 'padrón', 'obra menor']);
+  });
+});
