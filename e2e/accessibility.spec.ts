@@ -130,4 +130,12 @@ test('a clerk works the inbox and a ticket with the keyboard alone', async ({ ce
   for (const control of ['Bandeja', 'Nueva llamada', 'Nueva visita', 'Atajos de teclado', carlos.name]) {
     expect([...reached].some((text) => text.toLowerCase().includes(control.toLowerCase())), `${control} reached by Tab (${[...reached].join(' | ')})`).toBe(true);
   }
+
+  // Enter on a focused link of the top bar follows the link: the inbox's Enter ("open the
+  // selected ticket") leaves links and buttons alone.
+  await expect(page).toHaveURL(/#\/inbox\/departments/);
+  await page.getByRole('navigation', { name: 'Navegación principal' }).getByRole('link', { name: 'Bandeja' }).focus();
+  await page.keyboard.press('Enter');
+  await expect(page).toHaveURL(/#\/inbox\/mine$/);
+  await inbox.expectVisible();
 });

@@ -16,6 +16,16 @@ export type LoginRequest = { email: string; password: string; workstation?: stri
 /** `POST /api/v1/auth/refresh`. */
 export type RefreshRequest = { refreshToken: string };
 
+/**
+ * `POST /api/v1/auth/logout`: ends the session the refresh token belongs to (signing out). The
+ * token itself is the proof, so a workstation that was offline at sign-out can still revoke it
+ * later, when its access token has long expired.
+ */
+export type LogoutRequest = { refreshToken: string };
+
+/** `revoked: false` when the token was already unknown, spent or expired: signing out twice is no error. */
+export type LogoutResponse = { revoked: boolean };
+
 /** Tokens are opaque to the workstation; the expiry times let it refresh before a call fails. */
 export type AuthTokens = {
   accessToken: string;
@@ -83,6 +93,18 @@ const refreshRequestCheck = jsonCheck<RefreshRequest>(
   'refresh',
 );
 
+const logoutRequestCheck = jsonCheck<LogoutRequest>(
+  {
+    type: 'object',
+    description: 'an object {refreshToken}',
+    writeOnly: true,
+    additionalProperties: false,
+    required: ['refreshToken'],
+    properties: { refreshToken: token },
+  },
+  'logout',
+);
+
 const loginResponseCheck = jsonCheck<LoginResponse>(
   {
     type: 'object',
@@ -130,6 +152,11 @@ export function parseLoginRequest(body: unknown): Result<LoginRequest> {
 /** Reads a refresh on the server. */
 export function parseRefreshRequest(body: unknown): Result<RefreshRequest> {
   return refreshRequestCheck(body);
+}
+
+/** Reads a sign-out on the server. */
+export function parseLogoutRequest(body: unknown): Result<LogoutRequest> {
+  return logoutRequestCheck(body);
 }
 
 /** Reads the answer to a sign-in on the workstation. */

@@ -7,7 +7,7 @@
 //   GET  /api/v1/replication/{collection}/pull?updatedAt=&id=&limit=  → PullResponse
 //   POST /api/v1/replication/{collection}/push   body: PushRow[]      → PushResponse (conflicts)
 //   GET  /api/v1/replication/stream                                   → text/event-stream of StreamEvent
-//   POST /api/v1/auth/login, POST /api/v1/auth/refresh               (auth-protocol.ts)
+//   POST /api/v1/auth/login, …/refresh, …/logout                     (auth-protocol.ts)
 //
 // Every call but the sign-in ones carries `Authorization: Bearer <accessToken>`. Errors are
 // `{ok: false, error: {code, message}}` (api-result.ts).
@@ -33,6 +33,7 @@ export const API_PATHS = {
   stream: `${API_PREFIX}/replication/stream`,
   login: `${API_PREFIX}/auth/login`,
   refresh: `${API_PREFIX}/auth/refresh`,
+  logout: `${API_PREFIX}/auth/logout`,
 } as const;
 
 /**

@@ -1,5 +1,5 @@
 // Presence end to end: two clerks' presence clients against the real central server
-// (server/presence), which keeps who is on which ticket in memory.
+// (server/presence), which keeps who is on which ticket in memory — so a restart forgets it.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { PresenceEntry } from '../../core/app-api';
 import { API_PATHS, parseLoginResponse } from '../../core/sync';
@@ -28,7 +28,7 @@ afterAll(async () => {
   folder?.remove();
 });
 
-async function clerk(credentials: { email: string; password: string }) {
+async function clerk(credentials: { email: string; password: string }, heartbeatMs?: number) {
   const response = await fetch(`${server.url}${API_PATHS.login}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(credentials) });
   const login = parseLoginResponse(await response.json());
   if (!login.ok) throw new Error(login.error.message);
@@ -36,6 +36,7 @@ async function clerk(credentials: { email: string; password: string }) {
   let answers = 0;
   const client = new PresenceClient({
     credentials: () => ({ token: login.value.accessToken, expiresAt: login.value.accessTokenExpiresAt, serverUrl: server.url }),
+    heartbeatMs,
     onChange: (entries) => {
       seen = entries;
       answers++;
@@ -80,6 +81,29 @@ describe('presence', () => {
     } finally {
       ana.client.stop();
       pilar.client.stop();
+      luis.client.stop();
+    }
+  });
+
+  it('says again what the clerk is doing as soon as a restarted server is back, not at the next heartbeat', async () => {
+    // A heartbeat far away: only the reconnection can bring Ana back to Luis's screen in time.
+    const ana = await clerk(ANA, 10 * 60_000);
+    const luis = await clerk(LUIS, 10 * 60_000);
+    try {
+      ana.client.announce('t-urb', 'replying');
+      await until(() => luis.seen().some((entry) => entry.userId === ana.user.id && entry.activity === 'replying'), 10_000, 'Luis seeing Ana reply');
+
+      await server.stop();
+      await server.restart();
+      const before = luis.answers();
+      // The new server process knows nobody; Ana's workstation reconnects and says it again.
+      await until(
+        () => luis.answers() > before && luis.seen().some((entry) => entry.userId === ana.user.id && entry.ticketId === 't-urb' && entry.activity === 'replying'),
+        20_000,
+        'Luis seeing Ana reply again after the restart',
+      );
+    } finally {
+      ana.client.stop();
       luis.client.stop();
     }
   });

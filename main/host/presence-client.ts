@@ -1,7 +1,7 @@
 // The workstation's side of presence (server/presence): says what the clerk is doing on which
-// ticket, repeats it while it stays true, and follows the server's presence stream. Online only
-// and best effort: any failure just means "nobody shown" until the next attempt; nothing here
-// may slow the clerk down or fill the log.
+// ticket, repeats it while it stays true and whenever the stream (re)connects, and follows the
+// server's presence stream. Online only and best effort: any failure just means "nobody shown"
+// until the next attempt; nothing here may slow the clerk down or fill the log.
 import type { PresenceEntry } from '../../core/app-api';
 import type { FetchFunction } from '../sync/server-client';
 import { serverUrlOf } from '../sync/server-client';
@@ -45,6 +45,10 @@ export class PresenceClient {
   private stream: AbortController | undefined;
   private retry: NodeJS.Timeout | undefined;
   private active = false;
+  private sending: Promise<void> | undefined;
+  private again = false;
+  /** The stream that has delivered the list: while it is up, it alone says who is where. */
+  private listening: AbortController | undefined;
   private readonly fetch: FetchFunction;
 
   constructor(private readonly options: PresenceClientOptions) {
@@ -84,7 +88,30 @@ export class PresenceClient {
     this.stream = undefined;
   }
 
-  private async send(): Promise<void> {
+  /**
+   * One announcement on the wire at a time, and the last state always last: an announcement
+   * asked for while another is in flight waits for it and then sends the state as it is then.
+   * Two in flight could reach the server in either order and leave it with the older state
+   * (say "viewing" after "replying") until the next heartbeat.
+   */
+  private send(): Promise<void> {
+    if (this.sending) {
+      this.again = true;
+      return this.sending;
+    }
+    const run = (async () => {
+      do {
+        this.again = false;
+        await this.sendOnce();
+      } while (this.again && this.active);
+    })().finally(() => {
+      this.sending = undefined;
+    });
+    this.sending = run;
+    return run;
+  }
+
+  private async sendOnce(): Promise<void> {
     const credentials = this.options.credentials();
     if (!credentials) return;
     try {
@@ -96,7 +123,10 @@ export class PresenceClient {
       });
       if (!response.ok) return void (await response.body?.cancel());
       const entries = parseEntries(await response.json());
-      if (entries) this.options.onChange(entries);
+      // The answer is the list when the server read the announcement; a stream event may have
+      // arrived since with a newer one (and every change comes down the stream anyway). Only
+      // without a live stream is the answer the best news there is.
+      if (entries && !(this.listening && this.listening === this.stream)) this.options.onChange(entries);
     } catch {
       // Offline: the sync status says so; presence simply shows nobody new.
     }
@@ -112,14 +142,16 @@ export class PresenceClient {
     }
     const controller = new AbortController();
     this.stream = controller;
-    void this.read(credentials, controller.signal).finally(() => {
+    void this.read(credentials, controller).finally(() => {
+      if (this.listening === controller) this.listening = undefined;
       if (this.stream !== controller || !this.active) return;
       this.retry = setTimeout(() => this.follow(), RETRY_MS);
       this.retry.unref();
     });
   }
 
-  private async read(credentials: NonNullable<PresenceCredentials>, signal: AbortSignal): Promise<void> {
+  private async read(credentials: NonNullable<PresenceCredentials>, controller: AbortController): Promise<void> {
+    const { signal } = controller;
     try {
       const response = await this.fetch(serverUrlOf(credentials.serverUrl, STREAM_PATH), {
         method: 'GET',
@@ -130,6 +162,10 @@ export class PresenceClient {
         await response.body?.cancel();
         return;
       }
+      // A new stream means the server may have lost what this clerk is doing: it keeps presence
+      // in memory only (a restart forgets it), and an announcement made while the connection was
+      // down never arrived. Say it again now, not at the next heartbeat (up to 15 s later).
+      void this.send();
       const decoder = new TextDecoder();
       let buffer = '';
       for await (const chunk of response.body as unknown as AsyncIterable<Uint8Array>) {
@@ -146,7 +182,10 @@ export class PresenceClient {
           if (!/^event: presence$/m.test(block) || data === '') continue;
           try {
             const entries = parseEntries(JSON.parse(data));
-            if (entries) this.options.onChange(entries);
+            if (entries) {
+              this.listening = controller;
+              this.options.onChange(entries);
+            }
           } catch {
             // A malformed event is skipped; the next one carries the whole list again.
           }

@@ -1,14 +1,17 @@
 /**
- * Signing in (`POST /api/v1/auth/login`), refreshing tokens (`POST /api/v1/auth/refresh`), and
- * the `authenticate` hook every other route runs first. Shapes: core/sync/auth-protocol.ts.
+ * Signing in (`POST /api/v1/auth/login`), refreshing tokens (`POST /api/v1/auth/refresh`),
+ * signing out (`POST /api/v1/auth/logout`), and the `authenticate` hook every other route runs
+ * first. Shapes: core/sync/auth-protocol.ts.
  */
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import {
   API_PATHS,
   parseLoginRequest,
+  parseLogoutRequest,
   parseRefreshRequest,
   type AuthTokens,
   type LoginResponse,
+  type LogoutResponse,
   type RefreshResponse,
   type SignedInUser,
 } from '../../core/sync/replication-protocol';
@@ -134,6 +137,23 @@ export function registerAuthRoutes(app: FastifyInstance, options: AuthOptions): 
     // Role and departments come from the account as it is now: a change by an administrator
     // reaches the user's rights at their next refresh (at most one access token lifetime).
     return issue(account);
+  });
+
+  // Signing out revokes the refresh token, so a copy of it (a stolen laptop's token file, a
+  // backup) cannot open the session again. The token is the proof: no access token is asked for,
+  // because a workstation that signed out offline sends this days later, when its access token
+  // has long expired. Idempotent: an unknown, spent or expired token answers `revoked: false`, so
+  // a retry after a lost answer is no error. The access tokens already issued stay valid until
+  // they expire (15 minutes): they are checked without the database (tokens.ts).
+  app.post(API_PATHS.logout, small, async (request, reply): Promise<LogoutResponse> => {
+    const { refreshToken } = valueOf(parseLogoutRequest(request.body));
+    const stored = await db.refreshTokens.consume(hashRefreshToken(refreshToken), clock());
+    if (stored) {
+      await audit({ db, log: request.log }, { userId: stored.userId, action: 'logout', outcome: 'ok', detail: { ip: request.ip } });
+      request.log.info({ userId: stored.userId }, 'signed out');
+    }
+    void reply.header('cache-control', 'no-store');
+    return { revoked: stored !== null };
   });
 }
 

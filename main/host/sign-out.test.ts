@@ -1,0 +1,185 @@
+// Signing out ends the session on the central server: the refresh token is revoked at once when
+// the server answers, and at the next chance when it does not (the clerk may sign out offline).
+// Against the project's real central server process, stopped and restarted on the same port.
+import { createServer, type Server } from 'node:http';
+import { existsSync, statSync } from 'node:fs';
+import path from 'node:path';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { API_PATHS, type AuthTokens } from '../../core/sync';
+import { prepareCouncil, startCentralServer, type CentralServer } from '../sync/test-support/central-server';
+import { ANA, COUNCIL, LUIS, temporaryFolder } from '../sync/test-support/council';
+import { AppService } from './app-service';
+import { readTokens } from './host-state';
+import { ProtocolClient, until } from './test-support/protocol-client';
+import { TokenRevocations } from './token-revocation';
+
+let server: CentralServer;
+let serverFolder: { folder: string; remove(): void };
+const services: AppService[] = [];
+const folders: { remove(): void }[] = [];
+
+beforeAll(async () => {
+  const council = await prepareCouncil(COUNCIL);
+  serverFolder = temporaryFolder('ventanilla-sign-out-server-');
+  council.copyTo(serverFolder.folder);
+  council.remove();
+  server = await startCentralServer({ dataDir: serverFolder.folder });
+}, 120_000);
+
+afterAll(async () => {
+  await server?.stop();
+  serverFolder?.remove();
+});
+
+afterEach(async () => {
+  for (const service of services.splice(0)) await service.stop();
+  for (const folder of folders.splice(0)) folder.remove();
+  if (!server.running) await server.restart();
+});
+
+/** A workstation service on a data folder (a new one unless given), and a screen on it. */
+function workstation(dataDir?: string) {
+  let folder = dataDir;
+  if (!folder) {
+    const made = temporaryFolder('ventanilla-sign-out-');
+    folders.push(made);
+    folder = made.folder;
+  }
+  const service = new AppService({ dataDir: folder, mail: false, revocation: { retryMs: 200, maxRetryMs: 400, timeoutMs: 2_000 } });
+  services.push(service);
+  const holder: { screen?: ProtocolClient } = {};
+  const connection = service.connect({ send: (text) => holder.screen!.receive(text), close: () => undefined });
+  const screen = new ProtocolClient((text) => connection.receive(text));
+  holder.screen = screen;
+  return { service, screen, dataDir: folder };
+}
+
+/** Signs in from the screen and answers the tokens the workstation keeps. */
+async function signIn(screen: ProtocolClient, dataDir: string, credentials: { email: string; password: string }): Promise<AuthTokens> {
+  const answer = await screen.call('session:sign-in', { serverUrl: server.url, ...credentials });
+  if (!answer.ok || answer.value.state !== 'signed-in') throw new Error(`not signed in: ${JSON.stringify(answer)}`);
+  const tokens = readTokens(dataDir, answer.value.user.id);
+  if (!tokens) throw new Error('no tokens kept');
+  return tokens;
+}
+
+/** What the server answers to a refresh with this token: 200 while the session lives, 401 once revoked. */
+async function refreshStatus(refreshToken: string): Promise<number> {
+  const response = await fetch(`${server.url}${API_PATHS.refresh}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ refreshToken }) });
+  await response.body?.cancel();
+  return response.status;
+}
+
+const pendingFile = (dataDir: string) => path.join(dataDir, 'pending-revocations.json');
+
+describe('signing out', () => {
+  it('revokes the refresh token on the server when online, and forgets the tokens here', async () => {
+    const { screen, dataDir } = workstation();
+    const tokens = await signIn(screen, dataDir, ANA);
+
+    expect(await screen.call('session:sign-out', {})).toMatchObject({ ok: true, value: { state: 'signed-out' } });
+    // The answer came after the server revoked it: no waiting here.
+    expect(await refreshStatus(tokens.refreshToken)).toBe(401);
+    expect(existsSync(path.join(dataDir, 'session-tokens.json'))).toBe(false);
+    expect(existsSync(pendingFile(dataDir))).toBe(false);
+  });
+
+  it('keeps the token when the server cannot be reached, and revokes it as soon as the server is back', async () => {
+    const { screen, dataDir } = workstation();
+    const tokens = await signIn(screen, dataDir, ANA);
+    await server.stop();
+
+    expect(await screen.call('session:sign-out', {})).toMatchObject({ ok: true, value: { state: 'signed-out' } });
+    expect(existsSync(path.join(dataDir, 'session-tokens.json'))).toBe(false);
+    await until(() => existsSync(pendingFile(dataDir)), 5_000, 'the revocation kept for later');
+
+    await server.restart();
+    await until(() => !existsSync(pendingFile(dataDir)), 15_000, 'the kept revocation sent');
+    expect(await refreshStatus(tokens.refreshToken)).toBe(401);
+  });
+
+  it('sends at the next start a sign-out that could not reach the server before the workstation stopped', async () => {
+    const first = workstation();
+    const tokens = await signIn(first.screen, first.dataDir, ANA);
+    await server.stop();
+    await first.screen.call('session:sign-out', {});
+    await first.service.stop();
+    services.splice(services.indexOf(first.service), 1);
+    expect(existsSync(pendingFile(first.dataDir))).toBe(true);
+
+    await server.restart();
+    // The token would still work: nothing has revoked it yet.
+    const again = workstation(first.dataDir);
+    await again.service.start();
+    await until(() => !existsSync(pendingFile(first.dataDir)), 15_000, 'the revocation sent at start');
+    expect(await refreshStatus(tokens.refreshToken)).toBe(401);
+    expect(await again.screen.call('session:get', {})).toMatchObject({ ok: true, value: { state: 'signed-out' } });
+  });
+
+  it('ends the session of the clerk before when another clerk signs in on the same workstation', async () => {
+    const { screen, dataDir } = workstation();
+    const ana = await signIn(screen, dataDir, ANA);
+    const luis = await signIn(screen, dataDir, LUIS);
+    // Checked once: a refresh that succeeds spends the token, so polling would pass by itself.
+    expect(await refreshStatus(ana.refreshToken)).toBe(401);
+    expect(existsSync(pendingFile(dataDir))).toBe(false);
+    // Luis's session is his own and lives on (a refresh spends his token, so sign him out after).
+    expect(await refreshStatus(luis.refreshToken)).toBe(200);
+  });
+});
+
+describe('the revocations kept for later', () => {
+  let oldServer: Server;
+  let oldServerUrl: string;
+  beforeAll(async () => {
+    // A central server of an earlier version, with no sign-out call: it answers 404.
+    oldServer = createServer((_request, response) => response.writeHead(404, { 'content-type': 'application/json' }).end('{"ok":false,"error":{"code":"not_found","message":"no such route"}}'));
+    await new Promise<void>((resolve) => oldServer.listen(0, '127.0.0.1', resolve));
+    oldServerUrl = `http://127.0.0.1:${(oldServer.address() as { port: number }).port}`;
+  });
+  afterAll(() => new Promise((resolve) => oldServer.close(resolve)));
+
+  const revocations = (dataDir: string, clock: () => number = Date.now, log: (line: string) => void = () => undefined) =>
+    new TokenRevocations({ dataDir, fetch: (input, init) => fetch(input, init), clock, log, retryMs: 60_000, timeoutMs: 2_000 });
+  const token = (refreshToken: string, refreshTokenExpiresAt: number) => ({ refreshToken, refreshTokenExpiresAt });
+
+  it('drops a token once it has expired: the server refuses it by itself by then', async () => {
+    const made = temporaryFolder('ventanilla-revocations-');
+    folders.push(made);
+    let now = Date.now();
+    const kept = revocations(made.folder, () => now);
+    await server.stop();
+    await kept.revoke(server.url, token('a-refresh-token-of-a-day', now + 24 * 60 * 60_000), { wait: true });
+    expect(kept.pending()).toHaveLength(1);
+    now += 25 * 60 * 60_000;
+    expect(kept.pending()).toEqual([]);
+    await kept.flush();
+    expect(existsSync(pendingFile(made.folder))).toBe(false);
+    kept.stop();
+  });
+
+  it('gives up on a server that has no sign-out call, and says the token expires by itself', async () => {
+    const made = temporaryFolder('ventanilla-revocations-');
+    folders.push(made);
+    const lines: string[] = [];
+    const kept = revocations(made.folder, Date.now, (line) => lines.push(line));
+    await kept.revoke(oldServerUrl, token('a-refresh-token-of-an-old-server', Date.now() + 60_000), { wait: true });
+    expect(kept.pending()).toEqual([]);
+    expect(lines.join('\n')).toMatch(/refused to revoke the session .* expires by itself on \d{4}-/);
+    kept.stop();
+  });
+
+  it('keeps every token of several sign-outs made offline, and never writes them readable by others', async () => {
+    const made = temporaryFolder('ventanilla-revocations-');
+    folders.push(made);
+    const kept = revocations(made.folder);
+    await server.stop();
+    await Promise.all([
+      kept.revoke(server.url, token('first-refresh-token-0001', Date.now() + 60_000), { wait: true }),
+      kept.revoke(server.url, token('second-refresh-token-002', Date.now() + 60_000), { wait: true }),
+    ]);
+    expect(kept.pending().map((entry) => entry.refreshToken).sort()).toEqual(['first-refresh-token-0001', 'second-refresh-token-002']);
+    expect(statSync(pendingFile(made.folder)).mode & 0o077).toBe(0);
+    kept.stop();
+  });
+});
