@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { APP_ARG_CHECKS } from './checks';
-import { checkClientMessage, isServiceMessage, MAX_MESSAGE_BYTES } from './protocol';
+import { checkClientMessage } from './client-message-check';
+import { isServiceMessage, MAX_MESSAGE_BYTES } from './protocol';
 
 describe('the messages a screen sends', () => {
   it('are calls and storage messages of a known shape', () => {

@@ -27,6 +27,13 @@ export type StorageChannel = {
 
 type AnyInstance = RxStorageInstance<unknown, unknown, unknown>;
 
+/**
+ * `VENTANILLA_TRACE_STORAGE=1`: one line on stderr per remote-storage request — method, time
+ * from arrival to answer, answer size and the start of its parameters. How slow screens are
+ * told apart from slow queries (docs/performance.md#workstation).
+ */
+const TRACE = process.env.VENTANILLA_TRACE_STORAGE === '1';
+
 /** A storage instance whose change stream ends when `closed$` fires; everything else is the instance's. */
 function scopedInstance(instance: AnyInstance, closed$: Observable<void>): AnyInstance {
   return new Proxy(instance, {
@@ -60,10 +67,17 @@ export function openStorageChannel(database: RxDatabase<Collections>, send: (ans
   const onClose: (() => void | Promise<void>)[] = [];
   const view = { storageInstances: instances, collections: {}, onClose } as unknown as RxDatabase;
   let closed = false;
+  const arrived = new Map<string, { at: number; params: string }>();
   exposeRxStorageRemote({
     database: view,
     messages$: requests$.asObservable(),
     send: (answer: MessageFromRemote) => {
+      const request = TRACE ? arrived.get(answer.answerTo) : undefined;
+      if (request) {
+        arrived.delete(answer.answerTo);
+        const size = JSON.stringify(answer).length;
+        process.stderr.write(`[storage] ${answer.method} ${(performance.now() - request.at).toFixed(1)} ms ${size} B ${request.params}\n`);
+      }
       if (!closed) send(answer as StorageAnswer);
     },
   });
@@ -83,6 +97,7 @@ export function openStorageChannel(database: RxDatabase<Collections>, send: (ans
           return send(refusal(request, `the open database is ${database.name}, not ${JSON.stringify(params?.databaseName)}`));
         }
       }
+      if (TRACE) arrived.set(request.requestId, { at: performance.now(), params: JSON.stringify(request.params).slice(0, 200) });
       requests$.next(request as unknown as MessageToRemote);
     },
     close() {

@@ -12,6 +12,7 @@ import type { Language, Session } from '../../core/app-api';
 import type { Platform, WorkstationDatabase } from '../platform/platform';
 import { PlatformContext, usePlatform } from '../hooks/use-platform';
 import { useDirectory } from '../hooks/use-directory';
+import { prefetchInbox } from '../hooks/inbox-prefetch';
 import { createI18n } from '../i18n';
 import { SignIn } from '../screens/SignIn';
 import { Shell } from './Shell';
@@ -85,6 +86,8 @@ function WorkspaceGate({ session, onSession }: { session: SignedIn; onSession: (
     [platform, session.databaseName],
   );
   const directory = useDirectory(db);
+  // After the directory's queries: the first render waits for those.
+  useEffect(() => (db ? prefetchInbox(db, session, window.location.hash) : undefined), [db, session]);
   const workspace = useMemo<Workspace | null>(() => (db && directory ? { session, db, directory, me: session.user.id } : null), [db, directory, session]);
   const [lastWorkspace, setLastWorkspace] = useState<Workspace | null>(null);
   useEffect(() => {

@@ -8,7 +8,8 @@ import type { SvgIconProps } from '@mui/material/SvgIcon';
 import { useTranslation } from 'react-i18next';
 import type { Channel } from '../../core/schemas';
 
-const ICONS: Record<Channel, typeof MailIcon> = {
+/** Each channel's icon, for lists that name the channel themselves (no hook per row). */
+export const CHANNEL_ICONS: Record<Channel, typeof MailIcon> = {
   email: MailIcon,
   phone: CallIcon,
   visit: PersonPinIcon,
@@ -20,6 +21,6 @@ const ICONS: Record<Channel, typeof MailIcon> = {
 /** The icon of a channel, with its name for screen readers. */
 export function ChannelIcon({ channel, ...props }: { channel: Channel } & SvgIconProps) {
   const { t } = useTranslation();
-  const Icon = ICONS[channel];
+  const Icon = CHANNEL_ICONS[channel];
   return <Icon titleAccess={t(`channel.${channel}`)} fontSize="small" {...props} />;
 }

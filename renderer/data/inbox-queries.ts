@@ -25,6 +25,8 @@ export type InboxView = (typeof INBOX_VIEWS)[number];
 
 /** What a clerk still has to act on. */
 export const ACTIVE_STATUSES: readonly TicketStatus[] = ['new', 'open', 'pending'];
+/** Whose deadline runs: a ticket waiting for the citizen has its period suspended (core/routing/pause.ts). */
+export const RUNNING_STATUSES: readonly TicketStatus[] = ['new', 'open'];
 
 export const INBOX_SORTS = ['activity-desc', 'activity-asc', 'due-asc'] as const;
 export type InboxSort = (typeof INBOX_SORTS)[number];
@@ -47,11 +49,18 @@ export type InboxContext = {
 export type InboxRun = { query: MangoQuery<Ticket> };
 
 /** The statuses a view shows, narrowed by the status filter (none when the filter excludes them all). */
-function statusesOf(filters: InboxFilters): TicketStatus[] {
-  if (filters.status === undefined) return [...ACTIVE_STATUSES];
+function statusesOf(filters: InboxFilters, view?: InboxView): TicketStatus[] {
+  if (filters.status === undefined) return [...(view === 'overdue' ? RUNNING_STATUSES : ACTIVE_STATUSES)];
   // A status filter outside the view's statuses shows that status anyway: a clerk who asks for
   // "cerrados" in "Mías" wants their closed tickets, not an empty list.
   return [filters.status];
+}
+
+/** The sort the URL asks for, else the view's own: the overdue view soonest due first. */
+export function inboxSort(view: InboxView, params: URLSearchParams): InboxSort {
+  const asked = params.get('sort');
+  if (asked !== null && (INBOX_SORTS as readonly string[]).includes(asked)) return asked as InboxSort;
+  return view === 'overdue' ? 'due-asc' : 'activity-desc';
 }
 
 function sortOf(sort: InboxSort): MangoQuery<Ticket>['sort'] {
@@ -80,7 +89,7 @@ function extraFilters(filters: InboxFilters): MangoQuerySelector<Ticket> {
 
 /** The queries of a view, each answered by an index; merge their results with {@link mergeRuns}. */
 export function inboxRuns(view: InboxView, context: InboxContext, filters: InboxFilters, sort: InboxSort, limit: number): InboxRun[] {
-  const statuses = statusesOf(filters);
+  const statuses = statusesOf(filters, view);
   const extra = extraFilters(filters);
   const order = sortOf(sort);
   const run = (selector: MangoQuerySelector<Ticket>): InboxRun => ({ query: { selector: { ...selector, ...extra }, sort: order, limit } });
@@ -130,7 +139,7 @@ export type CountQuery = { selector: MangoQuerySelector<Ticket> };
  * One per status and department, each on an index prefix.
  */
 export function viewCountQueries(view: InboxView, context: InboxContext): CountQuery[] {
-  const byStatus = (selector: (status: TicketStatus) => MangoQuerySelector<Ticket>) => ACTIVE_STATUSES.map((status) => ({ selector: selector(status) }));
+  const byStatus = (selector: (status: TicketStatus) => MangoQuerySelector<Ticket>) => (view === 'overdue' ? RUNNING_STATUSES : ACTIVE_STATUSES).map((status) => ({ selector: selector(status) }));
   switch (view) {
     case 'mine':
       return byStatus((status) => ({ assigneeId: context.userId, status }));

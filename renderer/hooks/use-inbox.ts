@@ -2,6 +2,7 @@
 // live count of every view, the citizens of the rows shown, and full-text search results.
 import { useEffect, useMemo, useState } from 'react';
 import { combineLatest, map, of } from 'rxjs';
+import type { TicketSearchHit } from '../../core/app-api';
 import type { Citizen, Ticket } from '../../core/schemas';
 import { normalizeReference } from '../../core/ids';
 import { INBOX_VIEWS, inboxRuns, mergeRuns, viewCountQueries, type InboxContext, type InboxFilters, type InboxSort, type InboxView } from '../data/inbox-queries';
@@ -9,7 +10,8 @@ import type { WorkstationDatabase } from '../platform/platform';
 import { usePlatform } from './use-platform';
 import { combine, useObservable } from './use-rx';
 
-export const PAGE = 100;
+/** A page of the inbox: two screens of rows; the next is asked for as the clerk nears its end. */
+export const PAGE = 50;
 
 /** The rows of a view; `limit` grows as the clerk scrolls. Live: other clerks' changes show at once. */
 export function useInboxRows(db: WorkstationDatabase, view: InboxView, context: InboxContext, filters: InboxFilters, sort: InboxSort, limit: number) {
@@ -55,15 +57,28 @@ export function useCitizens(db: WorkstationDatabase, ids: readonly string[]): Re
   return value;
 }
 
-export type SearchState = { text: string; tickets: Ticket[]; loading: boolean; error?: string };
+/** Where a search matched a ticket, with the matched words marked (renderer/data/search-snippet.ts). */
+export type SearchSnippet = { snippet: string; source: TicketSearchHit['source'] };
+
+export type SearchState = {
+  text: string;
+  tickets: Ticket[];
+  /** By ticket id; none for a ticket found by its reference. */
+  snippets: ReadonlyMap<string, SearchSnippet>;
+  loading: boolean;
+  error?: string;
+};
+
+const NO_SNIPPETS: ReadonlyMap<string, SearchSnippet> = new Map();
 
 /**
  * Full-text search through the service's index (`search:tickets`), then the tickets themselves,
- * live. A reference typed or dictated ('2026 7kq4 m2xd') goes straight to its ticket, first.
+ * live, with where each matched (its snippet). A reference typed or dictated ('2026 7kq4 m2xd')
+ * goes straight to its ticket, first.
  */
 export function useTicketSearch(db: WorkstationDatabase, text: string): SearchState | undefined {
   const platform = usePlatform();
-  const [ids, setIds] = useState<{ text: string; ids: string[]; error?: string }>();
+  const [ids, setIds] = useState<{ text: string; ids: string[]; snippets: ReadonlyMap<string, SearchSnippet>; error?: string }>();
   useEffect(() => {
     const query = text.trim();
     if (!query) {
@@ -81,11 +96,15 @@ export function useTicketSearch(db: WorkstationDatabase, text: string): SearchSt
       const answer = await platform.call('search:tickets', { text: query, limit: 200 });
       if (!live) return;
       if (!answer.ok) {
-        setIds({ text: query, ids: found, error: answer.error.message });
+        setIds({ text: query, ids: found, snippets: new Map(), error: answer.error.message });
         return;
       }
-      for (const hit of answer.value) if (!found.includes(hit.ticketId)) found.push(hit.ticketId);
-      setIds({ text: query, ids: found });
+      const snippets = new Map<string, SearchSnippet>();
+      for (const hit of answer.value) {
+        if (!found.includes(hit.ticketId)) found.push(hit.ticketId);
+        if (!snippets.has(hit.ticketId)) snippets.set(hit.ticketId, { snippet: hit.snippet, source: hit.source });
+      }
+      setIds({ text: query, ids: found, snippets });
     }, 200);
     return () => {
       live = false;
@@ -99,5 +118,11 @@ export function useTicketSearch(db: WorkstationDatabase, text: string): SearchSt
     [],
   );
   if (!text.trim()) return undefined;
-  return { text: text.trim(), tickets: tickets.value, loading: !ids || ids.text !== text.trim() || tickets.loading, ...(ids?.error !== undefined && { error: ids.error }) };
+  return {
+    text: text.trim(),
+    tickets: tickets.value,
+    snippets: ids?.snippets ?? NO_SNIPPETS,
+    loading: !ids || ids.text !== text.trim() || tickets.loading,
+    ...(ids?.error !== undefined && { error: ids.error }),
+  };
 }
