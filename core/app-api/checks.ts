@@ -82,6 +82,16 @@ export const APP_ARG_CHECKS: { [K in AppChannel]: JsonCheck<AppArg<K>> } = {
       limit: { type: 'integer', minimum: 1, maximum: 500, description: 'a whole number from 1 to 500' },
     },
   }),
+  'citizens:by-contact': check('citizens:by-contact', {
+    type: 'object',
+    additionalProperties: false,
+    required: ['kind', 'value'],
+    description: 'an object {kind, value}',
+    properties: {
+      kind: { enum: ['phone', 'email'], description: "'phone' or 'email'" },
+      value: { type: 'string', minLength: 1, maxLength: 254, description: 'a phone in E.164 or a lower-case address' },
+    },
+  }),
   'presence:announce': check('presence:announce', {
     type: 'object',
     additionalProperties: false,

@@ -166,6 +166,8 @@ export type AppApi = {
   /** Tries the central server now instead of when the backoff says (a "Reintentar" button). */
   'sync:retry-now': (a: Record<string, never>) => SyncStatusView;
   'search:tickets': (a: { text: string; limit?: number }) => TicketSearchHit[];
+  /** The citizens whose card lists this phone (E.164) or address (lower case): ids, at most 50. */
+  'citizens:by-contact': (a: { kind: 'phone' | 'email'; value: string }) => string[];
   /** Says what this clerk is doing on a ticket (null: nothing), for the others' presence. */
   'presence:announce': (a: { ticketId: string | null; activity: 'viewing' | 'replying' }) => null;
   'settings:get': (a: Record<string, never>) => Settings;
@@ -198,9 +200,25 @@ export type AppEvents = {
    * The Electron shell turns it into a native notification.
    */
   'ticket:assigned': TicketAssigned;
+  /**
+   * Tickets of a signed-in supervisor's departments became near due or overdue (watched in the
+   * service, main/host/escalation-watch.ts): a notice per ticket, or one summary for many.
+   */
+  'ticket:escalated': TicketEscalation;
   /** The mail channel and outbox changed (accounts' state, back-fill progress, outbox). */
   'mail:status': MailStatusView;
 };
 
 export type TicketAssigned = { ticketId: string; reference: string; subject: string; assignedBy?: string };
+
+export type TicketEscalation = {
+  level: 'near' | 'overdue';
+  departmentId: string;
+  /** As shown on screen; the id when the department is not in the replica. */
+  departmentName: string;
+  /** How many tickets the notice stands for: 1 for a ticket, more for a summary. */
+  count: number;
+  /** The ticket, when the notice is about one; absent in a summary. */
+  ticket?: { ticketId: string; reference: string; subject: string; dueAt: number };
+};
 export type AppEvent = keyof AppEvents;

@@ -5,9 +5,11 @@
 import type { RxDatabase } from 'rxdb';
 import type { AppError, AppEvents, AppResult } from '../../core/app-api';
 import { APP_ARG_CHECKS, isAppChannel, type AppHandlers } from '../../core/app-api/checks';
-import { checkClientMessage, type ServiceMessage } from '../../core/app-api/protocol';
+import { checkClientMessage } from '../../core/app-api/client-message-check';
+import type { ServiceMessage } from '../../core/app-api/protocol';
 import type { Collections } from '../../core/schemas';
 import type { FetchFunction } from '../sync/server-client';
+import { EscalationWatch, escalationStateFile } from './escalation-watch';
 import { PresenceClient } from './presence-client';
 import { mailHandlers } from './mail/mail-handlers';
 import { AppFailure } from './sign-in';
@@ -32,6 +34,8 @@ export type AppServiceOptions = {
   presenceHeartbeatMs?: number;
   /** The mail channel's timings (tests), or false for none. */
   mail?: WorkstationSessionOptions['mail'];
+  /** Timings of the revocation of signed-out sessions' tokens (tests). */
+  revocation?: WorkstationSessionOptions['revocation'];
 };
 
 /** Malformed messages a connection may send before it is hung up on: a screen that sends them is broken or hostile. */
@@ -43,10 +47,12 @@ export class AppService {
   private readonly connections = new Set<Connection>();
   private readonly handlers: AppHandlers;
   private readonly log: (line: string) => void;
+  /** Near-due and overdue tickets of a signed-in supervisor's departments (escalation-watch.ts). */
+  private escalations: EscalationWatch | undefined;
 
   constructor(options: AppServiceOptions) {
     this.log = options.log ?? (() => undefined);
-    this.session = new WorkstationSession({ dataDir: options.dataDir, fetch: options.fetch, log: this.log, ...(options.mail !== undefined && { mail: options.mail }), emit: (event, value) => this.broadcast(event, value) });
+    this.session = new WorkstationSession({ dataDir: options.dataDir, fetch: options.fetch, log: this.log, ...(options.mail !== undefined && { mail: options.mail }), ...(options.revocation && { revocation: options.revocation }), emit: (event, value) => this.broadcast(event, value) });
     this.presence = new PresenceClient({
       fetch: options.fetch,
       credentials: () => this.session.accessToken,
@@ -57,6 +63,12 @@ export class AppService {
     this.session.onDatabaseChange((db) => {
       for (const connection of this.connections) connection.databaseChanged(db);
       this.presence.setActive(this.isCentral());
+      void this.escalations?.stop();
+      const user = this.session.user;
+      this.escalations =
+        db && user?.role === 'supervisor' && user.departmentIds.length > 0
+          ? EscalationWatch.start({ db, departmentIds: user.departmentIds, stateFile: escalationStateFile(options.dataDir, user.id), notify: (escalation) => this.broadcast('ticket:escalated', escalation), log: this.log })
+          : undefined;
     });
     const session = this.session;
     this.handlers = {
@@ -70,6 +82,7 @@ export class AppService {
       'sync:status': () => session.syncStatus(),
       'sync:retry-now': () => session.retryNow(),
       'search:tickets': (arg) => session.search(arg.text, arg.limit),
+      'citizens:by-contact': (arg) => session.citizensByContact(arg.kind, arg.value),
       'presence:announce': (arg) => {
         if (!session.user) throw new AppFailure({ code: 'not_signed_in', message: 'Inicie sesión primero.' });
         this.presence.announce(arg.ticketId, arg.activity);
@@ -123,6 +136,7 @@ export class AppService {
   async stop(): Promise<void> {
     for (const connection of this.connections) connection.closeAll('the workstation service is stopping');
     this.presence.stop();
+    await this.escalations?.stop();
     await this.session.stop();
   }
 

@@ -9,12 +9,14 @@ import type { AppEvents, MailStatusView, Session, Settings, SyncStatusView, Tick
 import type { Collections } from '../../core/schemas';
 import type { AuthTokens, SignedInUser } from '../../core/sync';
 import { openLocalDatabase, type LocalDatabase } from '../store/local-database';
+import { ContactIndex, type ContactKind } from './contact-index';
 import type { FetchFunction } from '../sync/server-client';
 import { startSync, type SyncHandle } from '../sync/start-sync';
 import type { SyncStatus } from '../sync/sync-status';
 import { forgetTokens, readHostState, readTokens, writeHostState, writeTokens, type CurrentSession, type HostState } from './host-state';
 import { AppFailure, normalizeServerUrl, signInFailure, signInOnce } from './sign-in';
 import { watchAssignments } from './assignment-watch';
+import { TokenRevocations, type TokenRevocationsOptions } from './token-revocation';
 import { startMailWiring, type MailWiring, type MailWiringOptions } from './mail/mail-wiring';
 import { workstationIdOf } from './workstation-id';
 
@@ -27,13 +29,17 @@ export type WorkstationSessionOptions = {
   /** Every event for the screens goes here (the service fans it out to every connection). */
   emit: EventSink;
   log?: (line: string) => void;
-  /** The mail channel of each session (default on); tests pass timings, or false for none. */
-  mail?: false | Pick<MailWiringOptions, 'channel' | 'outboxBackoff' | 'isWorking'>;
+  /** The mail channel of each session (default on); tests pass timings, the app its keychain-sealed secrets, or false for none. */
+  mail?: false | Pick<MailWiringOptions, 'channel' | 'outboxBackoff' | 'isWorking' | 'secrets'>;
+  /** Timings of the revocation of ended sessions' tokens (tests). */
+  revocation?: Pick<TokenRevocationsOptions, 'timeoutMs' | 'retryMs' | 'maxRetryMs' | 'clock'>;
 };
 
 type Open = {
   current: CurrentSession;
   local: LocalDatabase;
+  /** Phones and addresses → citizens (RxDB cannot index the cards' lists). */
+  contacts: ContactIndex;
   sync?: SyncHandle;
   mail?: MailWiring;
   subscriptions: Subscription[];
@@ -64,6 +70,8 @@ export class WorkstationSession {
   private readonly databaseListeners = new Set<(db: RxDatabase<Collections> | undefined) => void>();
   private readonly fetch: FetchFunction;
   private readonly log: (line: string) => void;
+  /** Refresh tokens of ended sessions, revoked on their server now or at the next chance. */
+  readonly revocations: TokenRevocations;
 
   /** This workstation's own id (workstation-id.ts): the owner of the replies its outbox sends. */
   readonly workstationId: string;
@@ -73,6 +81,7 @@ export class WorkstationSession {
     this.workstationId = workstationIdOf(options.dataDir);
     this.fetch = options.fetch ?? ((input, init) => fetch(input, init));
     this.log = options.log ?? (() => undefined);
+    this.revocations = new TokenRevocations({ dataDir: options.dataDir, fetch: this.fetch, log: (line) => this.log(line), ...options.revocation });
   }
 
   get replicasDir(): string {
@@ -99,6 +108,8 @@ export class WorkstationSession {
 
   /** Reopens the last session, if there was one. Never throws: a failure leaves the clerk signed out, logged. */
   async resume(): Promise<void> {
+    // Sign-outs of earlier runs that could not reach their server: try again now.
+    void this.revocations.flush();
     const current = this.state.current;
     if (!current) return;
     try {
@@ -167,7 +178,9 @@ export class WorkstationSession {
         return this.session();
       }
       const answer = await signInOnce(this.fetch, serverUrl, email, input.password);
-      await this.closeSession();
+      // The server answers: a good moment for sign-outs that could not reach it before.
+      void this.revocations.flush();
+      await this.endSession();
       this.state.lastServerUrl = serverUrl;
       const current: CurrentSession = { mode: 'central', serverUrl, user: answer.user, databaseName: answer.user.id };
       await this.openSession(current, { tokens: answer.tokens, credentials: { email, password: input.password } });
@@ -183,7 +196,7 @@ export class WorkstationSession {
         ? { ...known, name: input.name.trim() }
         : { id: newId(), name: input.name.trim(), email, role: 'admin', departmentIds: [] };
       this.state.localUsers[email] = user;
-      await this.closeSession();
+      await this.endSession();
       await this.openSession({ mode: 'local', user, databaseName: `local-${user.id}` });
       return this.session();
     });
@@ -191,9 +204,8 @@ export class WorkstationSession {
 
   async signOut(): Promise<Session> {
     return this.serialized(async () => {
-      await this.closeSession();
+      await this.endSession();
       this.state.current = undefined;
-      forgetTokens(this.options.dataDir);
       this.save();
       this.announceSession();
       return this.session();
@@ -216,8 +228,16 @@ export class WorkstationSession {
     return open.local.search(text, { limit });
   }
 
+  /** The citizens whose card lists this phone (E.164) or address (lower case). */
+  citizensByContact(kind: ContactKind, value: string): Promise<string[]> {
+    const open = this.open;
+    if (!open) throw new AppFailure({ code: 'not_signed_in', message: 'Inicie sesión para buscar.' });
+    return open.contacts.citizensOf(kind, value);
+  }
+
   /** Closes the session's database and sync; the session is remembered for the next start. */
   async stop(): Promise<void> {
+    this.revocations.stop();
     await this.serialized(() => this.closeSession());
   }
 
@@ -229,7 +249,10 @@ export class WorkstationSession {
 
   private async openSession(current: CurrentSession, central?: { tokens?: AuthTokens; credentials?: { email: string; password: string } }): Promise<void> {
     const local = await openLocalDatabase({ directory: this.replicasDir, name: current.databaseName });
-    const open: Open = { current, local, subscriptions: [] };
+    const contacts = ContactIndex.open(local.file.replace(/\.sqlite$/, '.contacts.sqlite'), local.db.citizens, (error) =>
+      this.log(`contact index: ${error instanceof Error ? error.message : String(error)}`),
+    );
+    const open: Open = { current, local, contacts, subscriptions: [] };
     try {
       if (current.mode === 'local') await this.ensureLocalUser(local.db, current.user);
       if (current.mode === 'central') {
@@ -256,6 +279,7 @@ export class WorkstationSession {
       for (const subscription of open.subscriptions) subscription.unsubscribe();
       await open.mail?.stop();
       await open.sync?.stop();
+      contacts.close();
       await local.close();
       throw error;
     }
@@ -317,6 +341,26 @@ export class WorkstationSession {
     await db.users.insert({ ...user, skills: [], language: this.state.settings.language, active: true, away: false, createdAt: now, updatedAt: now });
   }
 
+  /**
+   * Ends the session for good (sign-out, or another clerk signs in here): closes it, then
+   * revokes its refresh token on the server and forgets the tokens. The sync is stopped first,
+   * so the token read is the last one it rotated to. The clerk waits for the revocation (at
+   * most one short timeout) unless the sync knows the server is unreachable; either way the
+   * token is kept on disk until the server has taken it (token-revocation.ts).
+   */
+  private async endSession(): Promise<void> {
+    // Not open: the last session could not reopen at start, but its tokens are still on disk.
+    const current = this.open?.current ?? this.state.current;
+    // Known offline (the sync has met an unreachable server): the clerk does not wait for it.
+    // Just started, not yet in touch (offline without `offlineSince`): worth one attempt.
+    const status = this.open?.sync?.status;
+    const wait = status !== undefined && !(status.state === 'offline' && status.offlineSince !== undefined);
+    await this.closeSession();
+    const tokens = current?.mode === 'central' ? readTokens(this.options.dataDir, current.user.id) : undefined;
+    forgetTokens(this.options.dataDir);
+    if (current?.mode === 'central' && tokens) await this.revocations.revoke(current.serverUrl, tokens, { wait });
+  }
+
   private async closeSession(): Promise<void> {
     const open = this.open;
     if (!open) return;
@@ -331,6 +375,7 @@ export class WorkstationSession {
         await open.sync?.stop();
       }
     } finally {
+      open.contacts.close();
       await open.local.close();
     }
     this.options.emit('sync:status', SIGNED_OUT_STATUS);

@@ -1,19 +1,28 @@
-// The due date of a ticket a clerk opens: the department's resolution period counted on its
-// calendar (días hábiles, holidays excluded: core/calendar). No period or no calendar: no due date.
-import { dueAt } from '../../core/calendar/deadlines';
-import { workingCalendar } from '../../core/calendar/working-calendar';
-import { NO_DUE_DATE, type Calendar, type Department, type Timestamp } from '../../core/schemas';
+// The due date of a ticket a clerk opens (a call, a visit): the department's resolution period
+// counted on its calendar — or the council's, as mail ingestion counts it (core/routing/sla.ts,
+// council-calendar.ts) — in días hábiles, holidays excluded. No period or no calendar: no due date.
+import { councilCalendarId, departmentCalendar, departmentDeadlines } from '../../core/routing';
+import { NO_DUE_DATE, type Calendar, type Department, type Ticket, type Timestamp } from '../../core/schemas';
 
-export function dueDateFor(department: Department | undefined, calendars: ReadonlyMap<string, Calendar>, openedAt: Timestamp): Timestamp {
-  const period = department?.sla.resolution;
-  const calendar = department?.calendarId ? calendars.get(department.calendarId) : undefined;
-  if (!period || !calendar) return NO_DUE_DATE;
+/**
+ * Past its due date with the clock running: new or open. A ticket waiting for the citizen
+ * (`pending`) has its period suspended (Ley 39/2015 art. 22; core/routing/pause.ts), and one
+ * resolved or closed is done: neither is "vencido".
+ */
+export function isOverdue(ticket: Pick<Ticket, 'dueAt' | 'status'>, now: Timestamp): boolean {
+  return ticket.dueAt !== NO_DUE_DATE && ticket.dueAt < now && (ticket.status === 'new' || ticket.status === 'open');
+}
+
+export function dueDateFor(department: Department | undefined, departments: readonly Department[], calendars: ReadonlyMap<string, Calendar>, openedAt: Timestamp): Timestamp {
+  if (!department?.sla.resolution) return NO_DUE_DATE;
   try {
-    return dueAt(workingCalendar(calendar), period, openedAt);
+    const all = [...calendars.values()];
+    const calendar = departmentCalendar(department, all, councilCalendarId(all, departments));
+    return departmentDeadlines(department, calendar, openedAt).resolutionDueAt;
   } catch (error) {
-    // A calendar an administrator got wrong must not stop a clerk from filing a call: the ticket
-    // is opened without a deadline and the problem is reported where IT will see it.
-    console.error(`No due date for department ${department?.id}: ${(error as Error).message}`);
+    // A calendar an administrator got wrong (or none at all) must not stop a clerk from filing a
+    // call: the ticket is opened without a deadline and the problem is reported where IT will see it.
+    console.error(`No due date for department ${department.id}: ${(error as Error).message}`);
     return NO_DUE_DATE;
   }
 }

@@ -96,6 +96,9 @@ export async function createMemoryPlatform(options: MemoryPlatformOptions): Prom
       }
       return hits;
     },
+    'citizens:by-contact': async ({ kind, value }) =>
+      // A scan, as the search above: the service keeps an index (main/host/contact-index.ts).
+      (await db.citizens.find().exec()).filter((doc) => (kind === 'phone' ? doc.phones : doc.emails).includes(value)).map((doc) => doc.id),
     'presence:announce': ({ ticketId }) => {
       // Pretend a colleague has the same ticket open, so the presence chips can be seen.
       emit('presence', ticketId && other ? [{ ticketId, userId: other.id, userName: other.name, activity: 'viewing', since: Date.now() }] : []);

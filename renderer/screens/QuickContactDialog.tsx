@@ -17,7 +17,7 @@ import Select from '@mui/material/Select';
 import Stack from '@mui/material/Stack';
 import TextField from '@mui/material/TextField';
 import Typography from '@mui/material/Typography';
-import { useEffect, useMemo, useState, type KeyboardEvent } from 'react';
+import { useCallback, useEffect, useMemo, useState, type KeyboardEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import { map, of } from 'rxjs';
 import type { Citizen, Rule, Ticket } from '../../core/schemas';
@@ -25,7 +25,8 @@ import { formatPhone, guessLookup, normalizePhone } from '../../core/identity/co
 import { messageOf } from '../app/errors';
 import { useWorkspace } from '../app/workspace';
 import { CitizenForm } from '../components/CitizenForm';
-import { lookupCitizens } from '../data/citizen-lookup';
+import { lookupCitizens, type ContactFinder } from '../data/citizen-lookup';
+import { usePlatform } from '../hooks/use-platform';
 import { dueDateFor } from '../data/deadlines';
 import { compileCouncilRules, suggestDepartment } from '../data/routing';
 import { addMessage, openTicket } from '../data/ticket-actions';
@@ -41,6 +42,15 @@ type Props = { kind: ContactKind; onClose: () => void; onFiled: (ticketId: strin
 export function QuickContactDialog({ kind, onClose, onFiled }: Props) {
   const { t } = useTranslation();
   const { db, me, directory, session } = useWorkspace();
+  const platform = usePlatform();
+  const byContact = useCallback<ContactFinder>(
+    async (kind, value) => {
+      const answer = await platform.call('citizens:by-contact', { kind, value });
+      if (!answer.ok) throw new Error(answer.error.message);
+      return answer.value;
+    },
+    [platform],
+  );
   const [query, setQuery] = useState('');
   const [matches, setMatches] = useState<Citizen[]>([]);
   const [highlight, setHighlight] = useState(0);
@@ -61,7 +71,7 @@ export function QuickContactDialog({ kind, onClose, onFiled }: Props) {
   useEffect(() => {
     let live = true;
     const timer = setTimeout(() => {
-      void lookupCitizens(db, query).then((found) => {
+      void lookupCitizens(db, query, byContact).then((found) => {
         if (live) {
           setMatches(found);
           setHighlight(0);
@@ -72,7 +82,7 @@ export function QuickContactDialog({ kind, onClose, onFiled }: Props) {
       live = false;
       clearTimeout(timer);
     };
-  }, [db, query]);
+  }, [db, query, byContact]);
 
   const openTickets = useObservable<Ticket[]>(
     () =>
@@ -130,7 +140,7 @@ export function QuickContactDialog({ kind, onClose, onFiled }: Props) {
             departmentId: department,
             assigneeId: me,
             priority: 'normal',
-            dueAt: dueDateFor(directory.departments.get(department), directory.calendars, now),
+            dueAt: dueDateFor(directory.departments.get(department), [...directory.departments.values()], directory.calendars, now),
           },
           me,
           now,

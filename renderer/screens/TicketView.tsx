@@ -1,5 +1,6 @@
 // One ticket: reference, status, priority, department, assignee, due date; who else is on it;
-// the timeline of every interaction; the reply box; merge. r reply, n note, a assign, Esc back.
+// the timeline of every interaction; suggested answers; the reply box; merge. r reply, n note,
+// a assign, t first suggested answer, Esc back.
 import ArrowBackIcon from '@mui/icons-material/ArrowBack';
 import CallMergeIcon from '@mui/icons-material/CallMerge';
 import Alert from '@mui/material/Alert';
@@ -20,11 +21,13 @@ import type { Route } from '../app/routes';
 import { messageOf } from '../app/errors';
 import { useWorkspace } from '../app/workspace';
 import { ChannelIcon } from '../components/ChannelIcon';
-import { Composer, type ComposerMode } from '../components/Composer';
+import { Composer, type ComposerHandle, type ComposerMode } from '../components/Composer';
 import { MergeDialog } from '../components/MergeDialog';
 import { PresenceChips } from '../components/PresenceChips';
+import { TemplateSuggestions } from '../components/TemplateSuggestions';
 import { TicketFields } from '../components/TicketFields';
 import { Timeline } from '../components/Timeline';
+import { isOverdue } from '../data/deadlines';
 import { editTicket } from '../data/ticket-actions';
 import { useMinute } from '../hooks/use-minute';
 import { useShortcuts } from '../hooks/use-shortcuts';
@@ -45,6 +48,7 @@ export function TicketView({ ticketId, go }: { ticketId: string; go: (route: Rou
   const [merging, setMerging] = useState(false);
   const [notice, setNotice] = useState<string>();
   const assignee = useRef<HTMLDivElement>(null);
+  const composer = useRef<ComposerHandle>(null);
 
   useShortcuts({
     r: () => {
@@ -81,7 +85,8 @@ export function TicketView({ ticketId, go }: { ticketId: string; go: (route: Rou
   }
   const current = ticket.value;
   const mergedTarget = current.mergedInto;
-  const overdue = current.dueAt !== NO_DUE_DATE && current.dueAt < now && !['resolved', 'closed'].includes(current.status);
+  const overdue = isOverdue(current, now);
+  const suspended = current.status === 'pending' && current.dueAt !== NO_DUE_DATE;
 
   return (
     <Box sx={{ flex: 1, overflow: 'auto', p: 2 }}>
@@ -101,6 +106,7 @@ export function TicketView({ ticketId, go }: { ticketId: string; go: (route: Rou
             </Typography>
             <Chip size="small" label={t(`status.${current.status}`)} color={current.status === 'new' ? 'warning' : 'default'} data-testid="ticket-status" />
             {overdue && <Chip size="small" color="error" label={t('inbox.overdue')} />}
+            {suspended && <Chip size="small" variant="outlined" label={t('ticket.deadlineSuspended')} />}
           </Stack>
           <Typography variant="h5" component="h1" gutterBottom>
             {current.subject || t('inbox.noSubject')}
@@ -141,11 +147,13 @@ export function TicketView({ ticketId, go }: { ticketId: string; go: (route: Rou
             </Typography>
           )}
         </Paper>
+        <TemplateSuggestions ticket={current} citizen={citizen.value ?? undefined} thread={thread.value} onInsert={(template) => composer.current?.insertTemplate(template)} />
         <Typography variant="h6" component="h2">
           {t('ticket.timeline')}
         </Typography>
         <Timeline messages={thread.value} citizenName={citizen.value?.name} />
         <Composer
+          ref={composer}
           ticket={current}
           citizen={citizen.value ?? undefined}
           thread={thread.value}
