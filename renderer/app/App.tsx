@@ -6,7 +6,7 @@ import { ThemeProvider } from '@mui/material/styles';
 import Box from '@mui/material/Box';
 import CircularProgress from '@mui/material/CircularProgress';
 import Typography from '@mui/material/Typography';
-import { useEffect, useMemo, useState } from 'react';
+import { useCallback, useEffect, useMemo, useState } from 'react';
 import { I18nextProvider, useTranslation } from 'react-i18next';
 import type { Language, Session } from '../../core/app-api';
 import type { Platform, WorkstationDatabase } from '../platform/platform';
@@ -95,12 +95,15 @@ function WorkspaceGate({ session, onSession }: { session: SignedIn; onSession: (
   }, [workspace]);
   // While the service is away, the last screen stays (read-only in effect: its queries are dead)
   // under a "reconnecting" banner, rather than a blank page.
+  const setLanguage = useCallback(
+    (language: Language) =>
+      void platform.call('settings:set', { language }).then((answer) => {
+        if (answer.ok) void i18n.changeLanguage(answer.value.language);
+      }),
+    [platform, i18n],
+  );
   const shown = workspace ?? lastWorkspace;
   if (!shown) return <Loading />;
-  const setLanguage = async (language: Language) => {
-    const answer = await platform.call('settings:set', { language });
-    if (answer.ok) void i18n.changeLanguage(answer.value.language);
-  };
   return (
     <WorkspaceContext.Provider value={shown}>
       <Shell serviceDown={everOpened && db === null} onSignedOut={onSession} onLanguage={setLanguage} />

@@ -2,9 +2,10 @@
 // state, shortcuts, account) and the screen of the current route.
 import Box from '@mui/material/Box';
 import Link from '@mui/material/Link';
-import { useState } from 'react';
+import { useCallback, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { Language, Session } from '../../core/app-api';
+import { EscalationNotices } from '../components/EscalationNotices';
 import { ShortcutsDialog } from '../components/ShortcutsDialog';
 import { usePlatform } from '../hooks/use-platform';
 import { useRoute } from '../hooks/use-route';
@@ -36,26 +37,22 @@ export function Shell({ serviceDown, onSignedOut, onLanguage }: Props) {
     'Alt+v': () => setContact('visit'),
   });
 
-  const signOut = async () => {
-    const answer = await platform.call('session:sign-out', {});
-    if (answer.ok) onSignedOut(answer.value);
-  };
+  // Stable callbacks: the top bar is memoised, and a filter change (a new route) must not
+  // re-render it (docs/performance.md#workstation).
+  const signOut = useCallback(() => {
+    void platform.call('session:sign-out', {}).then((answer) => {
+      if (answer.ok) onSignedOut(answer.value);
+    });
+  }, [platform, onSignedOut]);
+  const showHelp = useCallback(() => setHelp(true), []);
 
   return (
     <Box sx={{ height: '100dvh', display: 'flex', flexDirection: 'column' }}>
       <Link href="#main" sx={{ position: 'absolute', left: -9999, '&:focus': { left: 8, top: 8, zIndex: 2000, bgcolor: 'background.paper', p: 1 } }}>
         {t('app.skipToContent')}
       </Link>
-      <TopBar
-        session={session}
-        route={route}
-        serviceDown={serviceDown}
-        onNewContact={setContact}
-        onHelp={() => setHelp(true)}
-        onSignOut={() => void signOut()}
-        onLanguage={onLanguage}
-      />
-      <Box component="main" id="main" tabIndex={-1} sx={{ flex: 1, display: 'flex', flexDirection: 'column', minHeight: 0, outline: 'none' }}>
+      <TopBar session={session} screen={route.screen} serviceDown={serviceDown} onNewContact={setContact} onHelp={showHelp} onSignOut={signOut} onLanguage={onLanguage} />
+      <Box component="main" id="main" tabIndex={-1} sx={{ flex: 1, display: 'flex', flexDirection: 'column', minHeight: 0, overflowY: 'auto', outline: 'none' }}>
         {route.screen === 'inbox' && <Inbox view={route.view} params={route.params} go={go} />}
         {route.screen === 'ticket' && <TicketView key={route.ticketId} ticketId={route.ticketId} go={go} />}
         {route.screen === 'citizen' && <CitizenView key={route.citizenId} citizenId={route.citizenId} go={go} />}
@@ -64,6 +61,8 @@ export function Shell({ serviceDown, onSignedOut, onLanguage }: Props) {
         {route.screen === 'mail-settings' && (supervises ? <MailSettings /> : <Inbox view="mine" params={new URLSearchParams()} go={go} />)}
       </Box>
       <ShortcutsDialog open={help} onClose={() => setHelp(false)} />
+      {/* A supervisor's service announces tickets near or past due (main/host/escalation-watch.ts), on any screen. */}
+      {supervises && <EscalationNotices />}
       {contact && (
         <QuickContactDialog
           kind={contact}

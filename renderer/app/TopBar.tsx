@@ -33,7 +33,7 @@ import Toolbar from '@mui/material/Toolbar';
 import Tooltip from '@mui/material/Tooltip';
 import Typography from '@mui/material/Typography';
 import useMediaQuery from '@mui/material/useMediaQuery';
-import { useId, useState, type ReactNode } from 'react';
+import { memo, useId, useState, type ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { Language, Session } from '../../core/app-api';
 import { SyncIndicator } from '../components/SyncIndicator';
@@ -44,7 +44,8 @@ type SignedIn = Extract<Session, { state: 'signed-in' }>;
 
 type Props = {
   session: SignedIn;
-  route: Route;
+  /** The current screen: which destination is marked as current. */
+  screen: Route['screen'];
   serviceDown: boolean;
   onNewContact: (kind: 'phone_call' | 'visit') => void;
   onHelp: () => void;
@@ -57,7 +58,8 @@ type Destination = { href: string; label: string; icon: ReactNode; current: bool
 /** Labels in sentence case and on one line: upper case costs a fifth more width and reads worse. */
 const ITEM = { textTransform: 'none', whiteSpace: 'nowrap', flexShrink: 0, px: 1 } as const;
 
-export function TopBar({ session, route, serviceDown, onNewContact, onHelp, onSignOut, onLanguage }: Props) {
+/** Memoised (its callbacks are stable): a filter change or a new page of the inbox leaves it alone. */
+export const TopBar = memo(function TopBar({ session, screen, serviceDown, onNewContact, onHelp, onSignOut, onLanguage }: Props) {
   const { t, i18n } = useTranslation();
   const theme = useTheme();
   // noSsr: the first render already knows the width (no flash of the other layout).
@@ -70,12 +72,12 @@ export function TopBar({ session, route, serviceDown, onNewContact, onHelp, onSi
   // A clerk's bar has one destination, not four: everything fits from 1200 px.
   const full = supervises ? wide : roomy;
 
-  const inbox: Destination = { href: '#/inbox/mine', label: t('nav.inbox'), icon: <InboxIcon />, current: route.screen === 'inbox' };
+  const inbox: Destination = { href: '#/inbox/mine', label: t('nav.inbox'), icon: <InboxIcon />, current: screen === 'inbox' };
   const secondary: Destination[] = supervises
     ? [
-        { href: '#/supervisor', label: t('nav.supervisor'), icon: <QueryStatsIcon />, current: route.screen === 'supervisor' },
-        { href: '#/rules', label: t('rules.nav'), icon: <RuleIcon />, current: route.screen === 'rules' },
-        { href: '#/settings/mail', label: t('settings.nav'), icon: <MailIcon />, current: route.screen === 'mail-settings' },
+        { href: '#/supervisor', label: t('nav.supervisor'), icon: <QueryStatsIcon />, current: screen === 'supervisor' },
+        { href: '#/rules', label: t('rules.nav'), icon: <RuleIcon />, current: screen === 'rules' },
+        { href: '#/settings/mail', label: t('settings.nav'), icon: <MailIcon />, current: screen === 'mail-settings' },
       ]
     : [];
   // A supervisor's links drop their (decorative) icons between 1200 and 1680 px: room for a long sync state.
@@ -186,7 +188,7 @@ export function TopBar({ session, route, serviceDown, onNewContact, onHelp, onSi
       </Toolbar>
     </AppBar>
   );
-}
+});
 
 /**
  * Two letters for the account button: the first name's and the first surname's (Spanish names:

@@ -18,6 +18,15 @@ const ROW_HEIGHT = 56;
 /** Search results are taller: a third line, the width of the row, shows where the words matched. */
 const SEARCH_ROW_HEIGHT = 76;
 const COLUMNS = '32px minmax(140px, 1.2fr) minmax(200px, 3fr) 96px 88px 72px minmax(110px, 1fr)';
+/**
+ * Below 900 CSS px (a small window, or 200 % zoom: WCAG 1.4.10 reflow) the columns would need
+ * ~800 px and scroll sideways: the row keeps channel, subject (with the citizen beside the
+ * reference) and due date; status, age and assignee are on the ticket.
+ */
+const NARROW = '@media (max-width: 899.95px)';
+const NARROW_COLUMNS = '32px minmax(0, 1fr) 88px';
+/** The header's columns that the narrow layout leaves out (citizen, status, age, assignee). */
+const WIDE_ONLY_COLUMNS = new Set([1, 3, 4, 6]);
 
 type Props = {
   tickets: readonly Ticket[];
@@ -95,10 +104,13 @@ export function InboxList({ tickets, citizens, selected, onSelect, onOpen, onNea
     [t, i18n.language],
   );
   return (
-    <Box sx={{ flex: 1, minHeight: 0, display: 'flex', flexDirection: 'column', bgcolor: 'background.paper', borderTop: 1, borderColor: 'divider' }}>
-      <Box aria-hidden sx={{ display: 'grid', gridTemplateColumns: COLUMNS, gap: 1, px: 2, py: 0.5, borderBottom: 1, borderColor: 'divider', color: 'text.secondary', fontSize: 12, fontWeight: 600 }}>
+    // At least a few rows tall: in a short window (or zoomed in) the page scrolls rather than the list vanishing.
+    <Box sx={{ flex: 1, minHeight: 220, display: 'flex', flexDirection: 'column', bgcolor: 'background.paper', borderTop: 1, borderColor: 'divider' }}>
+      <Box aria-hidden sx={HEADER_SX}>
         {header.map((name, i) => (
-          <span key={i}>{i === 0 ? '' : name}</span>
+          <span key={i} className={WIDE_ONLY_COLUMNS.has(i) ? 'wide' : undefined}>
+            {i === 0 ? '' : name}
+          </span>
         ))}
       </Box>
       <Box
@@ -219,21 +231,22 @@ const InboxRow = memo(function InboxRow({ ticket, index, start, count, selected,
       style={{ transform: `translateY(${start}px)`, height }}
     >
       <Icon titleAccess={words.channel[ticket.channel]} fontSize="small" color="action" />
-      <span className="cell name">{citizenName ?? (ticket.citizenId ? '…' : words.noCitizen)}</span>
+      <span className="cell name wide">{citizenName ?? (ticket.citizenId ? '…' : words.noCitizen)}</span>
       <span className="cell-stack">
         <span className="cell subject">{ticket.subject || words.noSubject}</span>
         <span className="cell detail">
           {ticket.reference}
           {urgent ? ` · ${words.priority[ticket.priority]}` : ''}
+          {citizenName && <span className="narrow">{` · ${citizenName}`}</span>}
         </span>
       </span>
-      <span className="status">{words.status[ticket.status]}</span>
-      <span className="cell secondary">{age(words.t, ticket.createdAt, now)}</span>
+      <span className="status wide">{words.status[ticket.status]}</span>
+      <span className="cell secondary wide">{age(words.t, ticket.createdAt, now)}</span>
       <span className={overdue ? 'cell overdue' : 'cell'}>
         {ticket.dueAt === NO_DUE_DATE ? words.noDue : shortDate(language, ticket.dueAt)}
         {overdue && <span className="visually-hidden">{` (${words.overdue})`}</span>}
       </span>
-      <span className={assigneeName ? 'cell' : 'cell secondary'}>{assigneeName ?? words.unassigned}</span>
+      <span className={assigneeName ? 'cell wide' : 'cell secondary wide'}>{assigneeName ?? words.unassigned}</span>
       {snippet && <SnippetLine snippet={snippet} label={words.snippetIn[snippet.source]} />}
     </div>
   );
@@ -292,4 +305,20 @@ const LIST_SX: SxProps<Theme> = {
   // As MUI's small outlined Chip looked, without a component per row.
   '& .status': { justifySelf: 'start', px: 1, lineHeight: '22px', border: 1, borderColor: 'grey.400', borderRadius: 4, fontSize: '0.8125rem', whiteSpace: 'nowrap' },
   '& .visually-hidden': { position: 'absolute', left: -9999 },
+  '& .narrow': { display: 'none' },
+  [NARROW]: { '& .row': { gridTemplateColumns: NARROW_COLUMNS }, '& .wide': { display: 'none' }, '& .narrow': { display: 'inline' } },
+};
+
+const HEADER_SX: SxProps<Theme> = {
+  display: 'grid',
+  gridTemplateColumns: COLUMNS,
+  gap: 1,
+  px: 2,
+  py: 0.5,
+  borderBottom: 1,
+  borderColor: 'divider',
+  color: 'text.secondary',
+  fontSize: 12,
+  fontWeight: 600,
+  [NARROW]: { gridTemplateColumns: NARROW_COLUMNS, '& .wide': { display: 'none' } },
 };

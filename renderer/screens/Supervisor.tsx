@@ -23,7 +23,6 @@ import { useTranslation } from 'react-i18next';
 import { combineLatest, map } from 'rxjs';
 import { NO_DUE_DATE, TICKET_STATUSES, UNASSIGNED, type Ticket, type TicketStatus } from '../../core/schemas';
 import { messageOf } from '../app/errors';
-import { EscalationNotices } from '../components/EscalationNotices';
 import { EscalationPanel } from '../components/EscalationPanel';
 import { useWorkspace } from '../app/workspace';
 import { ACTIVE_STATUSES } from '../data/inbox-queries';
@@ -223,7 +222,6 @@ export function Supervisor() {
         </Paper>
       </Stack>
       <Snackbar open={notice !== undefined} autoHideDuration={3000} onClose={() => setNotice(undefined)} message={notice} />
-      <EscalationNotices />
     </Box>
   );
 }
