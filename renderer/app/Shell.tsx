@@ -52,6 +52,8 @@ export function Shell({ serviceDown, onSignedOut, onLanguage }: Props) {
         {t('app.skipToContent')}
       </Link>
       <TopBar session={session} screen={route.screen} serviceDown={serviceDown} onNewContact={setContact} onHelp={showHelp} onSignOut={signOut} onLanguage={onLanguage} />
+      {/* A supervisor's service announces tickets near or past due (main/host/escalation-watch.ts), on any screen. */}
+      {supervises && <EscalationNotices />}
       <Box component="main" id="main" tabIndex={-1} sx={{ flex: 1, display: 'flex', flexDirection: 'column', minHeight: 0, overflowY: 'auto', outline: 'none' }}>
         {route.screen === 'inbox' && <Inbox view={route.view} params={route.params} go={go} />}
         {route.screen === 'ticket' && <TicketView key={route.ticketId} ticketId={route.ticketId} go={go} />}
@@ -61,8 +63,6 @@ export function Shell({ serviceDown, onSignedOut, onLanguage }: Props) {
         {route.screen === 'mail-settings' && (supervises ? <MailSettings /> : <Inbox view="mine" params={new URLSearchParams()} go={go} />)}
       </Box>
       <ShortcutsDialog open={help} onClose={() => setHelp(false)} />
-      {/* A supervisor's service announces tickets near or past due (main/host/escalation-watch.ts), on any screen. */}
-      {supervises && <EscalationNotices />}
       {contact && (
         <QuickContactDialog
           kind={contact}
