@@ -21,6 +21,7 @@ const BENCHMARKS = [
   { key: 'syncStreams', file: 'sync-streams.ts' },
   { key: 'mailIngest', file: 'mail-ingest.ts' },
   { key: 'routing', file: 'routing.ts' },
+  { key: 'templateSuggest', file: 'template-suggest.ts' },
   { key: 'workstationScreens', file: 'workstation-screens.ts' },
 ];
 

@@ -35,7 +35,12 @@ export const SNIPPET_MARK = { start: '\u0002', end: '\u0003' } as const;
 
 /** How many of the newest matches are ranked by relevance. */
 const RANK_WINDOW = 500;
-const CATCH_UP_BATCH = 1_000;
+/**
+ * Documents indexed per transaction while catching up. Each transaction leaves FTS5 a segment to
+ * merge later: a first replica of a whole council indexes ~400,000 documents, and bigger batches
+ * mean fewer, larger segments (docs/performance.md, Sync).
+ */
+const CATCH_UP_BATCH = 5_000;
 
 type Followed = {
   name: 'tickets' | 'messages';

@@ -6,7 +6,6 @@
  * string (see index-columns.ts), each with its own SQL index. Queries follow the plan RxDB
  * computes (getQueryPlan) as range scans over those columns: sqlite-query.ts.
  */
-import type { Statement } from 'better-sqlite3';
 import type { Observable } from 'rxjs';
 import {
   categorizeBulkWriteRows,
@@ -28,6 +27,7 @@ import {
 import { now } from 'rxdb/plugins/utils';
 import { encodeIndexString, indexColumns, indexKey, type IndexColumn } from './index-columns';
 import { SqliteQueryRunner } from './sqlite-query';
+import { createCollectionTable, prepareCollectionStatements, type CollectionStatements } from './sqlite-table';
 import { changeEventsFor, quoteIdentifier, releaseConnection, removeDatabaseFiles, type ChangeEvents, type Connection } from './sqlite-connection';
 import { explainSqliteError, storeError } from './store-errors';
 
@@ -37,6 +37,12 @@ export type SqliteInstanceInternals = {
 };
 
 export type SqliteInstanceOptions = Record<string, never>;
+
+/** What one write did: RxDB's answer, and the change events to emit once it has committed. */
+export type WrittenRows<RxDocType> = {
+  response: RxStorageBulkWriteResponse<RxDocType>;
+  eventBulk?: EventBulk<RxStorageChangeEvent<RxDocumentData<RxDocType>>, RxStorageDefaultCheckpoint>;
+};
 
 /** How many deleted documents one cleanup() call purges before yielding (it returns false then). */
 const CLEANUP_BATCH = 2_000;
@@ -61,19 +67,7 @@ export class SqliteStorageInstance<RxDocType>
   private readonly lwtIndex: IndexColumn<RxDocType>;
   private readonly changes: ChangeEvents;
   private readonly queries: SqliteQueryRunner<RxDocType>;
-  private readonly statements: {
-    byIds: Statement;
-    insert: Statement;
-    update: Statement;
-    changedSince: Statement;
-    changedFromStart: Statement;
-    cleanupCandidates: Statement;
-    deleteById: Statement;
-    attachmentGet?: Statement;
-    attachmentPut?: Statement;
-    attachmentDelete?: Statement;
-    attachmentDeleteDoc?: Statement;
-  };
+  private readonly statements: CollectionStatements;
   private closed = false;
 
   constructor(
@@ -98,108 +92,15 @@ export class SqliteStorageInstance<RxDocType>
     this.indexByKey = new Map(this.indexes.map((index) => [indexKey(index.fields), index]));
     this.lwtIndex = this.indexByKey.get(indexKey(lwtFields))!;
 
-    this.createTables();
-    this.statements = this.prepareStatements();
+    const table = { db: connection.db, docsTable: this.docsTable, attachmentsTable: this.attachmentsTable, indexes: this.indexes, lwtIndex: this.lwtIndex };
+    createCollectionTable(table);
+    this.statements = prepareCollectionStatements(table);
     this.queries = new SqliteQueryRunner(connection.db, this.docsTable, schema, this.primaryPath, this.indexByKey);
     this.changes = changeEventsFor(connection, this.docsTable);
   }
 
   private get db() {
     return this.connection.db;
-  }
-
-  private createTables(): void {
-    const docs = quoteIdentifier(this.docsTable);
-    const db = this.db;
-    // Creating tables writes no document: if power fails before the next fsync'ed commit, the
-    // next start simply creates them again. So the DDL skips its own fsync; the next document
-    // commit syncs the write-ahead log, these pages included.
-    const synchronous = db.pragma('synchronous', { simple: true });
-    db.pragma('synchronous = NORMAL');
-    try {
-      this.createTablesInTransaction(docs);
-    } finally {
-      db.pragma(`synchronous = ${String(synchronous)}`);
-    }
-  }
-
-  private createTablesInTransaction(docs: string): void {
-    const db = this.db;
-    db.transaction(() => {
-      db.exec(`CREATE TABLE IF NOT EXISTS ${docs} (
-        id TEXT PRIMARY KEY NOT NULL,
-        data TEXT NOT NULL,
-        deleted INTEGER NOT NULL,
-        lwt REAL NOT NULL
-      )`);
-      // Cleanup looks only at deleted documents: a partial index keeps that cheap and tiny.
-      db.exec(`CREATE INDEX IF NOT EXISTS ${quoteIdentifier(this.docsTable + ':deleted')} ON ${docs}(lwt) WHERE deleted = 1`);
-      const existing = new Set(
-        (db.prepare(`SELECT name FROM pragma_table_info(?)`).pluck().all(this.docsTable) as string[]).filter((c) => c.startsWith('ix_')),
-      );
-      const wanted = new Set(this.indexes.map((i) => i.column));
-      for (const stale of existing) {
-        if (wanted.has(stale)) continue;
-        db.exec(`DROP INDEX IF EXISTS ${quoteIdentifier(this.docsTable + ':' + stale)}`);
-        db.exec(`ALTER TABLE ${docs} DROP COLUMN ${stale}`);
-      }
-      for (const index of this.indexes) {
-        if (existing.has(index.column)) continue;
-        db.exec(`ALTER TABLE ${docs} ADD COLUMN ${index.column} BLOB NOT NULL DEFAULT x''`);
-        this.backfillIndex(index);
-        db.exec(`CREATE INDEX ${quoteIdentifier(this.docsTable + ':' + index.column)} ON ${docs}(${index.column})`);
-      }
-      if (this.attachmentsTable) {
-        db.exec(`CREATE TABLE IF NOT EXISTS ${quoteIdentifier(this.attachmentsTable)} (
-          doc_id TEXT NOT NULL,
-          attachment_id TEXT NOT NULL,
-          digest TEXT NOT NULL,
-          type TEXT NOT NULL,
-          data BLOB NOT NULL,
-          PRIMARY KEY (doc_id, attachment_id)
-        ) WITHOUT ROWID`);
-      }
-    }).immediate();
-  }
-
-  /** A new or redefined index on a table that already holds documents: compute it for each. */
-  private backfillIndex(index: IndexColumn<RxDocType>): void {
-    const docs = quoteIdentifier(this.docsTable);
-    const update = this.db.prepare(`UPDATE ${docs} SET ${index.column} = ? WHERE rowid = ?`);
-    const page = this.db.prepare(`SELECT rowid, data FROM ${docs} WHERE rowid > ? ORDER BY rowid LIMIT 1000`).raw();
-    for (let after = 0, rows: [number, string][]; (rows = page.all(after) as [number, string][]).length > 0; after = rows[rows.length - 1]![0]) {
-      for (const [rowid, data] of rows) update.run(encodeIndexString(index.indexableString(JSON.parse(data))), rowid);
-    }
-  }
-
-  private prepareStatements() {
-    const db = this.db;
-    const docs = quoteIdentifier(this.docsTable);
-    const columns = this.indexes.map((i) => i.column);
-    const statements: SqliteStorageInstance<RxDocType>['statements'] = {
-      byIds: db.prepare(`SELECT data FROM ${docs} WHERE id IN (SELECT value FROM json_each(?))`).pluck(),
-      insert: db.prepare(
-        `INSERT INTO ${docs} (id, data, deleted, lwt${columns.map((c) => ', ' + c).join('')}) VALUES (?, ?, ?, ?${columns.map(() => ', ?').join('')})`,
-      ),
-      update: db.prepare(
-        `UPDATE ${docs} SET data = ?, deleted = ?, lwt = ?${columns.map((c) => `, ${c} = ?`).join('')} WHERE id = ?`,
-      ),
-      changedSince: db.prepare(`SELECT data FROM ${docs} WHERE ${this.lwtIndex.column} > ? ORDER BY ${this.lwtIndex.column} LIMIT ?`).pluck(),
-      changedFromStart: db.prepare(`SELECT data FROM ${docs} ORDER BY ${this.lwtIndex.column} LIMIT ?`).pluck(),
-      cleanupCandidates: db.prepare(`SELECT id FROM ${docs} WHERE deleted = 1 AND lwt <= ? ORDER BY lwt LIMIT ?`).pluck(),
-      deleteById: db.prepare(`DELETE FROM ${docs} WHERE id = ?`),
-    };
-    if (this.attachmentsTable) {
-      const attachments = quoteIdentifier(this.attachmentsTable);
-      statements.attachmentGet = db.prepare(`SELECT digest, type, data FROM ${attachments} WHERE doc_id = ? AND attachment_id = ?`);
-      statements.attachmentPut = db.prepare(
-        `INSERT INTO ${attachments} (doc_id, attachment_id, digest, type, data) VALUES (?, ?, ?, ?, ?)
-         ON CONFLICT (doc_id, attachment_id) DO UPDATE SET digest = excluded.digest, type = excluded.type, data = excluded.data`,
-      );
-      statements.attachmentDelete = db.prepare(`DELETE FROM ${attachments} WHERE doc_id = ? AND attachment_id = ?`);
-      statements.attachmentDeleteDoc = db.prepare(`DELETE FROM ${attachments} WHERE doc_id = ?`);
-    }
-    return statements;
   }
 
   private ensureOpen(): void {
@@ -223,68 +124,101 @@ export class SqliteStorageInstance<RxDocType>
     const attachmentBytes = this.attachmentsTable ? await readAttachmentBlobs(documentWrites) : undefined;
     this.ensureOpen();
 
-    const primaryPath = this.primaryPath;
-    let eventBulk: EventBulk<RxStorageChangeEvent<RxDocumentData<RxDocType>>, RxStorageDefaultCheckpoint> | undefined;
-    let response: RxStorageBulkWriteResponse<RxDocType>;
+    let written: WrittenRows<RxDocType>;
     try {
       // BEGIN IMMEDIATE: the conflict check reads and the writes happen under one write lock.
-      response = this.db.transaction(() => {
-        const ids = documentWrites.map((row) => row.document[primaryPath] as string);
-        const docsInDb = new Map<string, RxDocumentData<RxDocType>>();
-        for (const data of this.statements.byIds.all(JSON.stringify(ids)) as string[]) {
-          const doc = JSON.parse(data) as RxDocumentData<RxDocType>;
-          docsInDb.set(doc[primaryPath] as string, doc);
-        }
-        const categorized = categorizeBulkWriteRows<RxDocType>(this, primaryPath as StringKeys<RxDocType>, docsInDb, documentWrites, context);
-
-        for (const row of categorized.bulkInsertDocs) {
-          const doc = row.document;
-          this.statements.insert.run(doc[primaryPath] as string, JSON.stringify(doc), doc._deleted ? 1 : 0, doc._meta.lwt, ...this.indexValues(doc));
-        }
-        for (const row of categorized.bulkUpdateDocs) {
-          const doc = row.document;
-          this.statements.update.run(JSON.stringify(doc), doc._deleted ? 1 : 0, doc._meta.lwt, ...this.indexValues(doc), doc[primaryPath] as string);
-        }
-        if (attachmentBytes) {
-          for (const added of [...categorized.attachmentsAdd, ...categorized.attachmentsUpdate]) {
-            const bytes = attachmentBytes.get(added.attachmentData.data);
-            if (!bytes) throw storeError('STORE_ATTACHMENT', `attachment ${added.attachmentId} of ${added.documentId} has no data`);
-            this.statements.attachmentPut!.run(added.documentId, added.attachmentId, added.digest, added.attachmentData.type, bytes);
-          }
-          for (const removed of categorized.attachmentsRemove) {
-            this.statements.attachmentDelete!.run(removed.documentId, removed.attachmentId);
-          }
-        }
-
-        if (categorized.eventBulk.events.length > 0) {
-          const newest = categorized.newestRow!.document;
-          categorized.eventBulk.checkpoint = { id: newest[primaryPath] as string, lwt: newest._meta.lwt };
-          eventBulk = categorized.eventBulk;
-        }
-        return { error: categorized.errors };
-      }).immediate();
+      written = this.db.transaction(() => this.writeInTransaction(documentWrites, context, attachmentBytes)).immediate();
     } catch (error) {
       throw explainSqliteError(error, this.connection.file, `writing to ${this.collectionName}`);
     }
     // Only after the commit: a change event must never announce a write that could still roll back.
+    this.emitChanges(written.eventBulk);
+    return written.response;
+  }
+
+  /**
+   * The stored documents of these ids, deleted ones included, read in the caller's transaction
+   * (store-transaction.ts) or outside any.
+   */
+  storedByIds(ids: readonly string[]): Map<string, RxDocumentData<RxDocType>> {
+    this.ensureOpen();
+    const stored = new Map<string, RxDocumentData<RxDocType>>();
+    for (const data of this.statements.byIds.all(JSON.stringify(ids)) as string[]) {
+      const doc = JSON.parse(data) as RxDocumentData<RxDocType>;
+      stored.set(doc[this.primaryPath] as string, doc);
+    }
+    return stored;
+  }
+
+  /**
+   * bulkWrite's work, inside a transaction the caller has begun and commits: RxDB decides
+   * inserts, updates and conflicts against the stored revisions, and the rows are written. The
+   * change events are returned for the caller to emit once the transaction has committed.
+   */
+  writeInTransaction(
+    documentWrites: BulkWriteRow<RxDocType>[],
+    context: string,
+    attachmentBytes?: Map<Blob, Buffer>,
+  ): WrittenRows<RxDocType> {
+    this.ensureOpen();
+    const primaryPath = this.primaryPath;
+    const docsInDb = this.storedByIds(documentWrites.map((row) => row.document[primaryPath] as string));
+    const categorized = categorizeBulkWriteRows<RxDocType>(this, primaryPath as StringKeys<RxDocType>, docsInDb, documentWrites, context);
+
+    // The event's checkpoint is the last written document in getChangedDocumentsSince's order,
+    // (lwt, id): RxDB's newestRow is the first of those with the highest lwt, and a batch
+    // shares one lwt.
+    const lwtColumn = this.indexes.indexOf(this.lwtIndex);
+    let newest: { doc: RxDocumentData<RxDocType>; key: Buffer } | undefined;
+    const write = (doc: RxDocumentData<RxDocType>, run: (indexValues: Buffer[]) => void) => {
+      const values = this.indexValues(doc);
+      run(values);
+      const key = values[lwtColumn]!;
+      if (!newest || Buffer.compare(key, newest.key) > 0) newest = { doc, key };
+    };
+    for (const { document: doc } of categorized.bulkInsertDocs) {
+      write(doc, (values) => this.statements.insert.run(doc[primaryPath] as string, JSON.stringify(doc), doc._deleted ? 1 : 0, doc._meta.lwt, ...values));
+    }
+    for (const { document: doc } of categorized.bulkUpdateDocs) {
+      write(doc, (values) => this.statements.update.run(JSON.stringify(doc), doc._deleted ? 1 : 0, doc._meta.lwt, ...values, doc[primaryPath] as string));
+    }
+    const attachmentChanges = categorized.attachmentsAdd.length + categorized.attachmentsUpdate.length + categorized.attachmentsRemove.length;
+    if (attachmentChanges > 0 && !attachmentBytes) {
+      throw storeError('STORE_ATTACHMENT', `${this.collectionName}: attachments are written with bulkWrite only`);
+    }
+    if (attachmentBytes) {
+      for (const added of [...categorized.attachmentsAdd, ...categorized.attachmentsUpdate]) {
+        const bytes = attachmentBytes.get(added.attachmentData.data);
+        if (!bytes) throw storeError('STORE_ATTACHMENT', `attachment ${added.attachmentId} of ${added.documentId} has no data`);
+        this.statements.attachmentPut!.run(added.documentId, added.attachmentId, added.digest, added.attachmentData.type, bytes);
+      }
+      for (const removed of categorized.attachmentsRemove) {
+        this.statements.attachmentDelete!.run(removed.documentId, removed.attachmentId);
+      }
+    }
+
+    let eventBulk: WrittenRows<RxDocType>['eventBulk'];
+    if (categorized.eventBulk.events.length > 0 && newest) {
+      categorized.eventBulk.checkpoint = { id: newest.doc[primaryPath] as string, lwt: newest.doc._meta.lwt };
+      eventBulk = categorized.eventBulk;
+    }
+    return { response: { error: categorized.errors }, eventBulk };
+  }
+
+  /** Announces a committed write on the table's change stream. */
+  emitChanges(eventBulk: WrittenRows<RxDocType>['eventBulk']): void {
     if (eventBulk) this.changes.next(eventBulk as EventBulk<RxStorageChangeEvent<unknown>, RxStorageDefaultCheckpoint>);
-    return response;
   }
 
   async findDocumentsById(ids: string[], withDeleted: boolean): Promise<RxDocumentData<RxDocType>[]> {
     this.ensureOpen();
     if (ids.length === 0) return [];
-    const rows = this.read('reading', () => this.statements.byIds.all(JSON.stringify(ids)) as string[]);
-    const byId = new Map<string, RxDocumentData<RxDocType>>();
-    for (const data of rows) {
-      const doc = JSON.parse(data) as RxDocumentData<RxDocType>;
-      if (withDeleted || !doc._deleted) byId.set(doc[this.primaryPath] as string, doc);
-    }
+    const byId = this.read('reading', () => this.storedByIds(ids));
     // In the order asked, repeated ids repeated, as RxDB's memory storage answers.
     const docs: RxDocumentData<RxDocType>[] = [];
     for (const id of ids) {
       const doc = byId.get(id);
-      if (doc) docs.push(doc);
+      if (doc && (withDeleted || !doc._deleted)) docs.push(doc);
     }
     return docs;
   }
@@ -311,13 +245,19 @@ export class SqliteStorageInstance<RxDocType>
     limit: number,
     checkpoint?: RxStorageDefaultCheckpoint,
   ): Promise<{ documents: RxDocumentData<RxDocType>[]; checkpoint: RxStorageDefaultCheckpoint }> {
+    return this.read('reading changes of', () => this.changesSince(limit, checkpoint));
+  }
+
+  /** getChangedDocumentsSince, synchronous: also inside a caller's transaction. */
+  changesSince(limit: number, checkpoint?: RxStorageDefaultCheckpoint): { documents: RxDocumentData<RxDocType>[]; checkpoint: RxStorageDefaultCheckpoint } {
     this.ensureOpen();
-    const rows = this.read('reading changes of', () => {
-      if (!checkpoint) return this.statements.changedFromStart.all(limit) as string[];
+    let rows: string[];
+    if (!checkpoint) rows = this.statements.changedFromStart.all(limit) as string[];
+    else {
       // Strictly after (lwt, id) in index order: documents with equal lwt page on by id.
       const after = encodeIndexString(getStartIndexStringFromLowerBound(this.schema, this.lwtIndex.fields, [checkpoint.lwt, checkpoint.id]));
-      return this.statements.changedSince.all(after, limit) as string[];
-    });
+      rows = this.statements.changedSince.all(after, limit) as string[];
+    }
     const documents = rows.map((data) => JSON.parse(data) as RxDocumentData<RxDocType>);
     const last = documents[documents.length - 1];
     return {

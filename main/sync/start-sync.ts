@@ -10,10 +10,8 @@ import type { CollectionName, Collections } from '../../core/schemas';
 import {
   API_PATHS,
   DOCUMENT_STATE_CHECKS,
-  isAfterCheckpoint,
-  parsePullResponse,
   parsePushResponse,
-  pullQueryString,
+  PULL_LIMIT_MAX,
   REPLICATED_COLLECTIONS,
   type AuthTokens,
   type DocumentState,
@@ -22,10 +20,13 @@ import {
   type ReplicationCheckpoint,
   type SignedInUser,
 } from '../../core/sync';
+import type { JsonCheck } from '../../core/sync/json-check';
 import { AuthSession, type AuthState } from './auth-session';
+import { importFirstReplica, type FirstReplicaResult } from './first-replica';
 import { DEFAULT_BACKOFF, RetryGate, type BackoffPolicy } from './backoff';
 import { ReplicationEventStream } from './event-stream';
 import { PendingPushCounter } from './pending-pushes';
+import { readPullPage } from './pull-page';
 import { callServer, invalidAnswer, type FetchFunction, type ServerAnswer, type ServerCall } from './server-client';
 import { SyncError } from './sync-errors';
 import { SyncStatusTracker, type SyncStatus } from './sync-status';
@@ -45,8 +46,17 @@ export type StartSyncOptions = {
   fetch?: FetchFunction;
   /** Default: every replicated collection. */
   collections?: readonly CollectionName[];
-  /** Documents per pull (default 500: what makes a first replica fast, shared/NOTES.md). */
+  /**
+   * Documents per pull (default 500: what makes a first replica fast, shared/NOTES.md; a first
+   * replica imported by first-replica.ts pulls the server's maximum, 1,000, unless this is set).
+   */
   pullBatchSize?: number;
+  /**
+   * How a collection's first replica is written: 'import' (default) pulls the pages and writes
+   * them with RxDB's replication bookkeeping in one transaction each (first-replica.ts), then
+   * starts RxDB's replication from there; 'protocol' leaves it all to RxDB's replication.
+   */
+  firstReplica?: 'import' | 'protocol';
   /** Rows per push (default 100; RxDB sends several pushes at once). */
   pushBatchSize?: number;
   /** Waits between failed attempts, for requests and for the live stream. */
@@ -80,6 +90,11 @@ export type SyncHandle = {
   readonly replications: SyncReplications;
   readonly refused$: Observable<RefusedPush>;
   readonly problems$: Observable<SyncProblem>;
+  /**
+   * What each collection's first replica did (first-replica.ts): resolves once every collection's
+   * replication has started; a collection whose import failed is missing.
+   */
+  readonly firstReplicas: Promise<Partial<Record<CollectionName, FirstReplicaResult>>>;
   /** Resolves when every collection has pushed what it has and pulled what the server has. */
   awaitInSync(): Promise<void>;
   /** Signs in again after `signed-out`, as the same user, and resumes. */
@@ -192,6 +207,9 @@ export async function startSync(options: StartSyncOptions): Promise<SyncHandle> 
 
   const replications: SyncReplications = {};
   const counters: PendingPushCounter<DocumentState>[] = [];
+  /** Each collection's start: its first replica imported when it has none yet, then RxDB's replication. */
+  const starts: (() => Promise<void>)[] = [];
+  const firstReplicas: Partial<Record<CollectionName, FirstReplicaResult>> = {};
   for (const name of names) {
     const collection = options.db.collections[name] as RxCollection;
     // RxDB takes the conflict handler from the collection (v16+); openLocalDatabase installs
@@ -204,46 +222,20 @@ export async function startSync(options: StartSyncOptions): Promise<SyncHandle> 
     const pullChannel = `${name}:pull`;
     const pushChannel = `${name}:push`;
 
-    // RxDB takes a page shorter than batchSize for the end of the feed, but the server may cut a
-    // page short (its size limit) and we may leave documents out: read on until the batch is full
-    // or the server has nothing more.
-    const pullPage = async (checkpoint: ReplicationCheckpoint | undefined, batchSize: number) => {
-      let from = checkpoint ?? null;
-      const collected: DocumentState[] = [];
-      for (;;) {
-        const limit = batchSize - collected.length;
-        const answer = await authorized({ method: 'GET', path: API_PATHS.pull(name), query: pullQueryString({ checkpoint: from, limit }) });
-        const page = parsePullResponse(answer.body);
-        if (!page.ok) throw invalidAnswer(`pull of ${name}`, page.error.message);
-        const { documents } = page.value;
-        if (documents.length === 0) return { documents: collected, checkpoint: from ?? page.value.checkpoint ?? undefined };
-        const next = page.value.checkpoint!;
-        // A checkpoint that does not move forward would make RxDB pull the same page forever.
-        if (!isAfterCheckpoint(next, from)) {
-          throw invalidAnswer(`pull of ${name}`, `the checkpoint ${JSON.stringify(next)} does not come after ${JSON.stringify(from)}`);
-        }
-        const accepted: DocumentState[] = [];
-        const setAside: string[] = [];
-        let firstRefusal: string | undefined;
-        for (const document of documents) {
-          const checked = check(document);
-          if (checked.ok) accepted.push(document);
-          else {
-            setAside.push(String(document.id));
-            firstRefusal ??= checked.error.message;
-          }
-        }
-        if (setAside.length > 0) {
-          // One unreadable document must not stop the replica: keep the others, say which.
-          const error = new SyncError('server', 'invalid_answer', `the server sent ${setAside.length} ${name} that break their schema, left out: ${firstRefusal}`);
-          status.failed(pullChannel, error);
-          problems$.next({ collection: name, error, documentIds: setAside });
-        }
-        collected.push(...accepted);
-        from = next;
-        if (collected.length >= batchSize) return { documents: collected, checkpoint: next };
-      }
-    };
+    const pullPage = (checkpoint: ReplicationCheckpoint | undefined, batchSize: number) =>
+      readPullPage(
+        {
+          collection: name,
+          check: check as JsonCheck<DocumentState>,
+          request: (query) => authorized({ method: 'GET', path: API_PATHS.pull(name), query }),
+          leftOut: (documentIds, error) => {
+            status.failed(pullChannel, error);
+            problems$.next({ collection: name, error, documentIds });
+          },
+        },
+        checkpoint,
+        batchSize,
+      );
 
     const pushOnce = async (rows: PushRow[]): Promise<DocumentState[]> => {
       const answer = await authorized({ method: 'POST', path: API_PATHS.push(name), body: rows });
@@ -286,7 +278,7 @@ export async function startSync(options: StartSyncOptions): Promise<SyncHandle> 
       collection: collection as unknown as RxCollection<DocumentState>,
       live: true,
       waitForLeadership: false,
-      autoStart: true,
+      autoStart: false,
       toggleOnDocumentVisible: false,
       // Only for errors that escape the handlers (they retry by themselves, with backoff).
       retryTime: 5_000,
@@ -314,6 +306,32 @@ export async function startSync(options: StartSyncOptions): Promise<SyncHandle> 
     const counter = new PendingPushCounter(replication, (count) => status.setPending(name, count));
     counters.push(counter);
     counter.start();
+    starts.push(async () => {
+      if (options.firstReplica !== 'protocol') {
+        try {
+          firstReplicas[name] = await importFirstReplica({
+            collection,
+            replication: replication as never,
+            // One attempt per page: when the server cannot answer, RxDB's replication takes over
+            // at once (with its retries, and the count of changes waiting to be pushed); the
+            // next start resumes the import where it stopped.
+            pull: (checkpoint, batchSize) => untilAnswered(pullChannel, () => pullPage(checkpoint, batchSize), () => true),
+            batchSize: options.pullBatchSize ?? PULL_LIMIT_MAX,
+          });
+        } catch (error) {
+          if (signal.aborted) return;
+          // The replica keeps every page written so far; RxDB's replication goes on from there.
+          // A failed request is its to retry and the status's to show; anything else is said.
+          if (!(error instanceof SyncError)) {
+            const problem = new SyncError('server', 'local_database', `first replica of ${name}: ${error instanceof Error ? error.message : String(error)}`, undefined, { cause: error });
+            status.failed(pullChannel, problem);
+            problems$.next({ collection: name, error: problem });
+          }
+        }
+      }
+      // A start that fails is reported on error$ (subscribed above), not thrown here.
+      if (!signal.aborted) await replication.start().catch(() => undefined);
+    });
   }
 
   subscriptions.push(
@@ -328,6 +346,8 @@ export async function startSync(options: StartSyncOptions): Promise<SyncHandle> 
     }),
   );
   stream.start();
+  // In the background: startSync never waits for the server.
+  const started = Promise.all(starts.map((start) => start()));
 
   let stopping: Promise<void> | undefined;
   return {
@@ -338,6 +358,7 @@ export async function startSync(options: StartSyncOptions): Promise<SyncHandle> 
       return status.status;
     },
     auth$: session.state$.asObservable(),
+    firstReplicas: started.then(() => firstReplicas),
     get user() {
       return session.user;
     },
@@ -345,6 +366,7 @@ export async function startSync(options: StartSyncOptions): Promise<SyncHandle> 
     refused$: refused$.asObservable(),
     problems$: problems$.asObservable(),
     async awaitInSync() {
+      await started;
       await Promise.all(Object.values(replications).map((replication) => replication.awaitInSync()));
     },
     async signIn(credentials) {
