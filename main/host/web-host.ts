@@ -14,6 +14,7 @@ import { fileURLToPath } from 'node:url';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { MAX_MESSAGE_BYTES, SECRET_SUBPROTOCOL_PREFIX, WEB_SUBPROTOCOL } from '../../core/app-api/protocol';
 import type { HostToService, ServiceToHost } from './service-process';
+import { SERVICE_EXEC_ARGV } from './service-flags';
 import { serveStatic } from './static-files';
 
 export const WEBSOCKET_PATH = '/ws';
@@ -82,7 +83,7 @@ function refuse(socket: Duplex, status: number, reason: string): void {
 /** Runs the service as a child process and says when it is ready. */
 function startService(dataDir: string, env: NodeJS.ProcessEnv | undefined, log: (line: string) => void, serviceLog?: (text: string) => void): Promise<ChildProcess> {
   const child = fork(SERVICE_ENTRY, [], {
-    execArgv: ['--import', 'tsx'],
+    execArgv: ['--import', 'tsx', ...SERVICE_EXEC_ARGV],
     env: { ...process.env, ...env, VENTANILLA_WORKSTATION_DATA: dataDir },
     stdio: serviceLog ? ['ignore', 'pipe', 'pipe', 'ipc'] : ['ignore', 'inherit', 'inherit', 'ipc'],
   });

@@ -7,6 +7,7 @@ import path from 'node:path';
 import { MessageChannelMain, safeStorage, utilityProcess, type IpcMainEvent, type UtilityProcess } from 'electron';
 import type { AppEvents } from '../../core/app-api';
 import { BRIDGE_IPC } from '../../core/app-api/bridge';
+import { SERVICE_EXEC_ARGV } from '../host/service-flags';
 import { mailSecretsMessage } from './mail-secrets-key';
 
 export type ServiceHost = {
@@ -20,6 +21,7 @@ export type ServiceHost = {
 export async function startServiceHost(entry: string, dataDir: string, log: (line: string) => void): Promise<ServiceHost> {
   const child: UtilityProcess = utilityProcess.fork(entry, [], {
     serviceName: 'Ventanilla workstation service',
+    execArgv: [...SERVICE_EXEC_ARGV],
     env: { ...process.env, VENTANILLA_WORKSTATION_DATA: dataDir },
     stdio: 'inherit',
   });
