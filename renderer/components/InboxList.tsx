@@ -8,7 +8,7 @@ import { memo, useEffect, useMemo, useRef, type KeyboardEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import { CHANNELS, NO_DUE_DATE, TICKET_PRIORITIES, TICKET_STATUSES, type Channel, type Citizen, type Ticket, type TicketPriority, type TicketStatus } from '../../core/schemas';
 import { useWorkspace } from '../app/workspace';
-import { isOverdue } from '../data/deadlines';
+import { calendarOf, dueStateOf, isOverdue } from '../data/deadlines';
 import { snippetParts } from '../data/search-snippet';
 import type { SearchSnippet } from '../hooks/use-inbox';
 import { age, shortDate } from '../i18n/format';
@@ -95,6 +95,7 @@ export function InboxList({ tickets, citizens, selected, onSelect, onOpen, onNea
       noSubject: t('inbox.noSubject'),
       noDue: t('inbox.noDue'),
       overdue: t('inbox.overdue'),
+      dueSoon: t('ticket.dueSoon'),
       unassigned: t('inbox.unassigned'),
       snippetIn: { ticket: t('inbox.snippetIn.ticket'), message: t('inbox.snippetIn.message') },
       channel: Object.fromEntries(CHANNELS.map((channel) => [channel, t(`channel.${channel}`)])) as Record<Channel, string>,
@@ -152,6 +153,7 @@ export function InboxList({ tickets, citizens, selected, onSelect, onOpen, onNea
                 language={i18n.language}
                 snippet={snippets?.get(ticket.id)}
                 height={rowHeight}
+                dueSoon={dueStateOf(ticket, calendarOf(ticket.departmentId, directory.departmentList, directory.calendars), now).state === 'near'}
               />
             );
           })}
@@ -168,6 +170,7 @@ type RowWords = {
   noSubject: string;
   noDue: string;
   overdue: string;
+  dueSoon: string;
   unassigned: string;
   snippetIn: Record<SearchSnippet['source'], string>;
   channel: Record<Channel, string>;
@@ -188,6 +191,8 @@ type RowProps = {
   language: string;
   snippet: SearchSnippet | undefined;
   height: number;
+  /** Due within two working days, on its department's calendar. */
+  dueSoon: boolean;
 };
 
 function sameRow(a: RowProps, b: RowProps): boolean {
@@ -197,6 +202,7 @@ function sameRow(a: RowProps, b: RowProps): boolean {
     a.start === b.start &&
     a.count === b.count &&
     a.selected === b.selected &&
+    a.dueSoon === b.dueSoon &&
     a.citizenName === b.citizenName &&
     a.assigneeName === b.assigneeName &&
     a.now === b.now &&
@@ -212,7 +218,7 @@ function sameRow(a: RowProps, b: RowProps): boolean {
  * that scrolls into view and for every change of the list, so it must cost little — MUI's
  * styled components here cost a style serialisation each (measured in docs/performance.md).
  */
-const InboxRow = memo(function InboxRow({ ticket, index, start, count, selected, citizenName, assigneeName, now, words, language, snippet, height }: RowProps) {
+const InboxRow = memo(function InboxRow({ ticket, index, start, count, selected, citizenName, assigneeName, now, words, language, snippet, height, dueSoon }: RowProps) {
   const isNew = ticket.status === 'new';
   const overdue = isOverdue(ticket, now);
   const urgent = ticket.priority === 'high' || ticket.priority === 'urgent';
@@ -242,9 +248,10 @@ const InboxRow = memo(function InboxRow({ ticket, index, start, count, selected,
       </span>
       <span className="status wide">{words.status[ticket.status]}</span>
       <span className="cell secondary wide">{age(words.t, ticket.createdAt, now)}</span>
-      <span className={overdue ? 'cell overdue' : 'cell'}>
+      <span className={overdue ? 'cell overdue' : dueSoon ? 'cell due-soon' : 'cell'}>
         {ticket.dueAt === NO_DUE_DATE ? words.noDue : shortDate(language, ticket.dueAt)}
         {overdue && <span className="visually-hidden">{` (${words.overdue})`}</span>}
+        {dueSoon && <span className="visually-hidden">{` (${words.dueSoon})`}</span>}
       </span>
       <span className={assigneeName ? 'cell wide' : 'cell secondary wide'}>{assigneeName ?? words.unassigned}</span>
       {snippet && <SnippetLine snippet={snippet} label={words.snippetIn[snippet.source]} />}
@@ -302,6 +309,8 @@ const LIST_SX: SxProps<Theme> = {
   '& .detail': { typography: 'caption', color: 'text.secondary' },
   '& .secondary': { color: 'text.secondary' },
   '& .overdue': { color: 'error.main', fontWeight: 700 },
+  // Dark amber: 6.9:1 on white, where MUI's warning colours fall below 4.5:1 for text.
+  '& .due-soon': { color: '#8a4500', fontWeight: 700 },
   // As MUI's small outlined Chip looked, without a component per row.
   '& .status': { justifySelf: 'start', px: 1, lineHeight: '22px', border: 1, borderColor: 'grey.400', borderRadius: 4, fontSize: '0.8125rem', whiteSpace: 'nowrap' },
   '& .visually-hidden': { position: 'absolute', left: -9999 },

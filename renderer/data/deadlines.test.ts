@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { calendarDoc } from '../../core/calendar/test-calendars';
 import { NO_DUE_DATE, type Department } from '../../core/schemas';
-import { dueDateFor } from './deadlines';
+import { calendarOf, dueDateFor, dueStateOf } from './deadlines';
 
 const department = (overrides: Partial<Department> = {}): Department => ({
   id: 'urbanismo', name: 'Urbanismo', code: 'URB', mailAliases: [], sla: { resolution: { amount: 10, unit: 'working_days' } },
@@ -33,5 +33,30 @@ describe('the due date of a call or a visit', () => {
     } finally {
       console.error = quiet;
     }
+  });
+});
+
+describe('the time left on a ticket', () => {
+  const calendars = new Map([['cal-madrid', calendarDoc()]]);
+  const departments = [department({ id: 'hacienda', calendarId: 'cal-madrid' })];
+  // Monday 14 April 2025, 10:00 in Madrid (Holy Week: Thursday 17 and Friday 18 are holidays).
+  const monday = Date.UTC(2025, 3, 14, 8);
+  const endOf = (day: number) => Date.UTC(2025, 3, day, 21, 59, 59, 999);
+
+  it('counts working days on the council’s calendar for a department without one, holidays skipped', () => {
+    const calendar = calendarOf('urbanismo', departments, calendars);
+    expect(calendar).toBeDefined();
+    // Due Tuesday 22 April: Tue 15, Wed 16, (Easter), Mon 21, Tue 22 → 4 working days away.
+    expect(dueStateOf({ dueAt: endOf(22), status: 'open' }, calendar, monday)).toEqual({ state: 'on_time', workingDaysLeft: 4 });
+    expect(dueStateOf({ dueAt: endOf(16), status: 'new' }, calendar, monday)).toEqual({ state: 'near', workingDaysLeft: 2 });
+    expect(dueStateOf({ dueAt: endOf(14), status: 'open' }, calendar, monday)).toEqual({ state: 'near', workingDaysLeft: 0 });
+    expect(dueStateOf({ dueAt: Date.UTC(2025, 3, 10, 21, 59), status: 'open' }, calendar, monday)).toMatchObject({ state: 'overdue', workingDaysLeft: -2 });
+  });
+
+  it('has no state while the clock is stopped or the ticket is done, nor without a due date', () => {
+    const calendar = calendarOf('hacienda', departments, calendars);
+    for (const status of ['pending', 'resolved', 'closed'] as const) expect(dueStateOf({ dueAt: endOf(10), status }, calendar, monday)).toEqual({ state: 'none' });
+    expect(dueStateOf({ dueAt: NO_DUE_DATE, status: 'open' }, calendar, monday)).toEqual({ state: 'none' });
+    expect(calendarOf('hacienda', departments, new Map())).toBeUndefined();
   });
 });

@@ -27,7 +27,7 @@ import { PresenceChips } from '../components/PresenceChips';
 import { TemplateSuggestions } from '../components/TemplateSuggestions';
 import { TicketFields } from '../components/TicketFields';
 import { Timeline } from '../components/Timeline';
-import { isOverdue } from '../data/deadlines';
+import { calendarOf, dueStateOf, isOverdue } from '../data/deadlines';
 import { editTicket } from '../data/ticket-actions';
 import { useMinute } from '../hooks/use-minute';
 import { useShortcuts } from '../hooks/use-shortcuts';
@@ -87,6 +87,8 @@ export function TicketView({ ticketId, go }: { ticketId: string; go: (route: Rou
   const mergedTarget = current.mergedInto;
   const overdue = isOverdue(current, now);
   const suspended = current.status === 'pending' && current.dueAt !== NO_DUE_DATE;
+  const due = dueStateOf(current, calendarOf(current.departmentId, directory.departmentList, directory.calendars), now);
+  const days = due.workingDaysLeft;
 
   return (
     <Box sx={{ flex: 1, overflow: 'auto', p: 2 }}>
@@ -106,6 +108,7 @@ export function TicketView({ ticketId, go }: { ticketId: string; go: (route: Rou
             </Typography>
             <Chip size="small" label={t(`status.${current.status}`)} color={current.status === 'new' ? 'warning' : 'default'} data-testid="ticket-status" />
             {overdue && <Chip size="small" color="error" label={t('inbox.overdue')} />}
+            {due.state === 'near' && <Chip size="small" color="warning" label={t('ticket.dueSoon')} />}
             {suspended && <Chip size="small" variant="outlined" label={t('ticket.deadlineSuspended')} />}
           </Stack>
           <Typography variant="h5" component="h1" gutterBottom>
@@ -115,6 +118,12 @@ export function TicketView({ ticketId, go }: { ticketId: string; go: (route: Rou
             {t('ticket.openedBy', { channel: t(`channel.${current.channel}`).toLowerCase(), date: dateTime(i18n.language, current.createdAt) })}
             {' · '}
             {t('ticket.due')}: {current.dueAt === NO_DUE_DATE ? t('ticket.noDue') : dateTime(i18n.language, current.dueAt)}
+            {days !== undefined && (
+              <span data-testid="ticket-time-left">
+                {' · '}
+                {due.state === 'overdue' ? t('ticket.overdueBy', { count: -days }) : days === 0 ? t('ticket.dueToday') : t('ticket.daysLeft', { count: days })}
+              </span>
+            )}
           </Typography>
           {mergedTarget && (
             <Alert severity="info" sx={{ mb: 2 }} action={<Button onClick={() => go({ screen: 'ticket', ticketId: mergedTarget })}>{t('ticket.goToMerged')}</Button>}>
