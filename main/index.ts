@@ -6,7 +6,7 @@ import { fileURLToPath } from 'node:url';
 import { BRIDGE_IPC } from '../core/app-api/bridge';
 import { appSchemePrivileges, serveAppScheme } from './shell/app-protocol';
 import { APP_ORIGIN, isExternalUrl, lockNavigation } from './shell/navigation';
-import { notifyAssigned } from './shell/notifications';
+import { notifyAssigned, notifyEscalated } from './shell/notifications';
 import { denyAllPermissions } from './shell/permissions';
 import { startServiceHost, type ServiceHost } from './shell/service-host';
 import { holdSingleInstance } from './shell/single-instance';
@@ -58,6 +58,13 @@ async function start(): Promise<void> {
     notifyAssigned((options) => new Notification(options), assigned, (ticketId) => {
       showWindow();
       void window?.loadURL(`${APP_ORIGIN}/#/ticket/${encodeURIComponent(ticketId)}`);
+    });
+  });
+  service.onEvent('ticket:escalated', (notice) => {
+    if (!Notification.isSupported()) return;
+    notifyEscalated((options) => new Notification(options), notice, (ticketId) => {
+      showWindow();
+      void window?.loadURL(`${APP_ORIGIN}/#/${ticketId ? `ticket/${encodeURIComponent(ticketId)}` : 'supervisor'}`);
     });
   });
   showWindow();

@@ -81,29 +81,19 @@ const loginRequestCheck = jsonCheck<LoginRequest>(
   'login',
 );
 
-const refreshRequestCheck = jsonCheck<RefreshRequest>(
-  {
-    type: 'object',
-    description: 'an object {refreshToken}',
-    writeOnly: true,
-    additionalProperties: false,
-    required: ['refreshToken'],
-    properties: { refreshToken: token },
-  },
-  'refresh',
-);
+/** Refresh and logout both carry one refresh token. */
+const refreshTokenBody = {
+  type: 'object',
+  description: 'an object {refreshToken}',
+  writeOnly: true,
+  additionalProperties: false,
+  required: ['refreshToken'],
+  properties: { refreshToken: token },
+} as const;
 
-const logoutRequestCheck = jsonCheck<LogoutRequest>(
-  {
-    type: 'object',
-    description: 'an object {refreshToken}',
-    writeOnly: true,
-    additionalProperties: false,
-    required: ['refreshToken'],
-    properties: { refreshToken: token },
-  },
-  'logout',
-);
+const refreshRequestCheck = jsonCheck<RefreshRequest>(refreshTokenBody, 'refresh');
+
+const logoutRequestCheck = jsonCheck<LogoutRequest>(refreshTokenBody, 'logout');
 
 const loginResponseCheck = jsonCheck<LoginResponse>(
   {

@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { assignmentNotification, notifyAssigned } from './notifications';
+import { assignmentNotification, escalationNotification, notifyAssigned, notifyEscalated } from './notifications';
 import { holdSingleInstance } from './single-instance';
 import { DEFAULT_SIZE, initialBounds, readWindowState, writeWindowState } from './window-state';
 
@@ -61,5 +61,22 @@ describe('notifications', () => {
     expect(shown).toHaveBeenCalled();
     click!();
     expect(opened).toHaveBeenCalledWith('t-1');
+  });
+
+  it('tell a supervisor which ticket is near or past due, or how many in a summary, and open them on click', () => {
+    const ticket = { ticketId: 't-9', reference: '2026-ABCD-EFGH', subject: 'Vado permanente', dueAt: 0 };
+    expect(escalationNotification({ level: 'overdue', departmentId: 'urbanismo', departmentName: 'Urbanismo', count: 1, ticket })).toEqual({
+      title: 'Expediente 2026-ABCD-EFGH vencido (Urbanismo)',
+      body: 'Vado permanente',
+      silent: false,
+    });
+    expect(escalationNotification({ level: 'near', departmentId: 'urbanismo', departmentName: 'Urbanismo', count: 12 }, 'en').title).toBe('12 tickets due soon in Urbanismo');
+    const opened = vi.fn();
+    const clicks: (() => void)[] = [];
+    const create = () => ({ show: vi.fn(), on: (_event: 'click', listener: () => void) => clicks.push(listener) });
+    notifyEscalated(create, { level: 'near', departmentId: 'urbanismo', departmentName: 'Urbanismo', count: 1, ticket }, opened);
+    notifyEscalated(create, { level: 'overdue', departmentId: 'urbanismo', departmentName: 'Urbanismo', count: 5 }, opened);
+    for (const click of clicks) click();
+    expect(opened.mock.calls).toEqual([['t-9'], [undefined]]);
   });
 });
