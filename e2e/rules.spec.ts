@@ -72,10 +72,8 @@ test('the rules screen passes axe-core and a supervisor edits, switches off, mov
   const desk = await signInAs(page, centralServer.url, lucia);
   await desk.expectSync('online');
 
-  // The top bar's "Reglas", reached with Tab and opened with Enter — from the supervisor's queues:
-  // on the inbox, Enter is its "open the selected ticket" shortcut, which also swallows Enter on a
-  // focused link of the top bar (reported to the screens' owner).
-  await desk.openSupervisor();
+  // The top bar's "Reglas", reached with Tab and opened with Enter from the inbox: Enter on a
+  // focused link is the link's, not the inbox's "open the selected ticket" shortcut.
   const nav = page.getByRole('link', { name: 'Reglas' });
   await page.locator('body').focus();
   for (let i = 0; i < 10 && !(await nav.evaluate((element) => element === element.ownerDocument.activeElement)); i++) await page.keyboard.press('Tab');
