@@ -1,42 +1,28 @@
 // The workstation service as the screens reach it — the app API and the remote storage over the
 // protocol — against the project's real central server on loopback.
 import { createServer, type Server } from 'node:http';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Session } from '../../core/app-api';
-import { prepareCouncil, startCentralServer, type CentralServer } from '../sync/test-support/central-server';
 import { freePort } from './central-server-process';
 import { ANA, COUNCIL, ticket, temporaryFolder } from '../sync/test-support/council';
 import { AppService } from './app-service';
+import { councilServer } from './test-support/council-server';
 import { ProtocolClient, until } from './test-support/protocol-client';
 
-let server: CentralServer;
-let serverFolder: { folder: string; remove(): void };
+const central = councilServer('host');
+const { services, folders } = central;
 let notVentanilla: Server;
 let notVentanillaUrl: string;
-const services: AppService[] = [];
-const folders: { remove(): void }[] = [];
 
 beforeAll(async () => {
-  const council = await prepareCouncil(COUNCIL);
-  serverFolder = temporaryFolder('ventanilla-host-server-');
-  council.copyTo(serverFolder.folder);
-  council.remove();
-  server = await startCentralServer({ dataDir: serverFolder.folder });
   // A web server that is not Ventanilla: what a mistyped address often reaches.
   notVentanilla = createServer((_request, response) => response.writeHead(404, { 'content-type': 'text/html' }).end('<h1>Not found</h1>'));
   await new Promise<void>((resolve) => notVentanilla.listen(0, '127.0.0.1', resolve));
   notVentanillaUrl = `http://127.0.0.1:${(notVentanilla.address() as { port: number }).port}`;
-}, 120_000);
-
-afterAll(async () => {
-  await server?.stop();
-  serverFolder?.remove();
-  await new Promise((resolve) => notVentanilla?.close(resolve));
 });
 
-afterEach(async () => {
-  for (const service of services.splice(0)) await service.stop();
-  for (const folder of folders.splice(0)) folder.remove();
+afterAll(async () => {
+  await new Promise((resolve) => notVentanilla?.close(resolve));
 });
 
 /** A service on a data folder, and a screen connected to it in the same process. */
@@ -61,16 +47,16 @@ const signedIn = (session: Session) => session.state === 'signed-in';
 describe('signing in from the sign-in screen', () => {
   it('signs in against the central server, and the screen sees the replica fill through the remote storage', async () => {
     const { screen } = workstation();
-    const answer = await screen.call('session:sign-in', { serverUrl: `${server.url}/`, ...ANA });
+    const answer = await screen.call('session:sign-in', { serverUrl: `${central.server.url}/`, ...ANA });
     expect(answer.ok).toBe(true);
     if (!answer.ok || answer.value.state !== 'signed-in') throw new Error('not signed in');
-    expect(answer.value).toMatchObject({ mode: 'central', serverUrl: server.url, user: { email: ANA.email, name: 'Ana Pérez', role: 'clerk', departmentIds: ['urbanismo'] } });
+    expect(answer.value).toMatchObject({ mode: 'central', serverUrl: central.server.url, user: { email: ANA.email, name: 'Ana Pérez', role: 'clerk', departmentIds: ['urbanismo'] } });
     await screen.nextEvent('session', signedIn);
 
     const db = await screen.openDatabase(answer.value.databaseName);
     try {
       await until(async () => (await db.users.count().exec()) === COUNCIL.users.length, 30_000, 'the users replicated');
-      // A write of the screen goes through the service to the server.
+      // A write of the screen goes through the service to the central.server.
       await db.tickets.insert(ticket('t-from-screen', Date.now(), { subject: 'Cita para empadronamiento' }));
       await screen.nextEvent('sync:status', (status) => status.state === 'online' && status.pendingPushes === 0);
       const hits = await screen.call('search:tickets', { text: 'empadronamiento' });
@@ -82,7 +68,7 @@ describe('signing in from the sign-in screen', () => {
 
   it('says the password is wrong when the server refuses it', async () => {
     const { screen } = workstation();
-    const answer = await screen.call('session:sign-in', { serverUrl: server.url, email: ANA.email, password: 'no es esta' });
+    const answer = await screen.call('session:sign-in', { serverUrl: central.server.url, email: ANA.email, password: 'no es esta' });
     expect(answer).toMatchObject({ ok: false, error: { code: 'invalid_credentials' } });
     expect((await screen.call('session:get', {})).ok && (await screen.call('session:get', {}))).toMatchObject({ value: { state: 'signed-out' } });
   });
@@ -104,7 +90,7 @@ describe('signing in from the sign-in screen', () => {
 
   it('starts where the clerk left off: the next start reopens the session without the password, and sign-out remembers the server', async () => {
     const first = workstation();
-    const signIn = await first.screen.call('session:sign-in', { serverUrl: server.url, ...ANA });
+    const signIn = await first.screen.call('session:sign-in', { serverUrl: central.server.url, ...ANA });
     expect(signIn.ok).toBe(true);
     await first.service.stop();
     services.splice(services.indexOf(first.service), 1);
@@ -119,7 +105,7 @@ describe('signing in from the sign-in screen', () => {
     }, 30_000, 'the reopened session syncing');
 
     const out = await again.screen.call('session:sign-out', {});
-    expect(out).toEqual({ ok: true, value: { state: 'signed-out', lastServerUrl: server.url } });
+    expect(out).toEqual({ ok: true, value: { state: 'signed-out', lastServerUrl: central.server.url } });
     expect(await again.screen.call('sync:status', {})).toMatchObject({ ok: true, value: { state: 'signed-out' } });
   });
 
@@ -142,9 +128,9 @@ describe('what the service accepts from a screen', () => {
   it('refuses an unknown channel and an argument that breaks its schema, saying why', async () => {
     const { screen } = workstation();
     expect(await screen.rawCall('session:delete-everything', {})).toMatchObject({ ok: false, error: { code: 'bad_request' } });
-    const extra = await screen.rawCall('session:sign-in', { serverUrl: server.url, ...ANA, admin: true });
+    const extra = await screen.rawCall('session:sign-in', { serverUrl: central.server.url, ...ANA, admin: true });
     expect(extra).toMatchObject({ ok: false, error: { code: 'bad_request', message: expect.stringContaining('"admin"') } });
-    const secret = await screen.rawCall('session:sign-in', { serverUrl: server.url, email: ANA.email, password: 42 });
+    const secret = await screen.rawCall('session:sign-in', { serverUrl: central.server.url, email: ANA.email, password: 42 });
     if (secret.ok) throw new Error('accepted');
     expect(secret.error.message).not.toContain('42');
     expect(await screen.rawCall('search:tickets', { text: 'x', limit: 100_000 })).toMatchObject({ ok: false, error: { code: 'bad_request' } });

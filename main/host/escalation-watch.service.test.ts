@@ -2,37 +2,17 @@
 // its notices reaching the screens as the `ticket:escalated` event (the path a browser on the web
 // host hears them by), and never started for a clerk. Against the project's real central server.
 import { existsSync } from 'node:fs';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { prepareCouncil, startCentralServer, type CentralServer } from '../sync/test-support/central-server';
+import { describe, expect, it } from 'vitest';
 import { ANA, COUNCIL, temporaryFolder, ticket } from '../sync/test-support/council';
 import { AppService } from './app-service';
 import { escalationStateFile } from './escalation-watch';
+import { councilServer } from './test-support/council-server';
 import { ProtocolClient } from './test-support/protocol-client';
 
 const MARTA = { email: 'marta@ayto.test', password: 'una contraseña larga de Marta' };
 
-let server: CentralServer;
-let serverFolder: { folder: string; remove(): void };
-const services: AppService[] = [];
-const folders: { remove(): void }[] = [];
-
-beforeAll(async () => {
-  const council = await prepareCouncil({ ...COUNCIL, users: [...COUNCIL.users, { ...MARTA, name: 'Marta Ruiz', role: 'supervisor', departmentIds: ['urbanismo'] }] });
-  serverFolder = temporaryFolder('ventanilla-escalation-server-');
-  council.copyTo(serverFolder.folder);
-  council.remove();
-  server = await startCentralServer({ dataDir: serverFolder.folder });
-}, 120_000);
-
-afterAll(async () => {
-  await server?.stop();
-  serverFolder?.remove();
-});
-
-afterEach(async () => {
-  for (const service of services.splice(0)) await service.stop();
-  for (const folder of folders.splice(0)) folder.remove();
-});
+const central = councilServer('escalation', { ...COUNCIL, users: [...COUNCIL.users, { ...MARTA, name: 'Marta Ruiz', role: 'supervisor', departmentIds: ['urbanismo'] }] });
+const { services, folders } = central;
 
 async function signedInScreen(account: { email: string; password: string }) {
   const data = temporaryFolder('ventanilla-escalation-');
@@ -43,7 +23,7 @@ async function signedInScreen(account: { email: string; password: string }) {
   const connection = service.connect({ send: (text) => holder.screen!.receive(text), close: () => undefined });
   const screen = new ProtocolClient((text) => connection.receive(text));
   holder.screen = screen;
-  const answer = await screen.call('session:sign-in', { serverUrl: server.url, ...account });
+  const answer = await screen.call('session:sign-in', { serverUrl: central.server.url, ...account });
   if (!answer.ok || answer.value.state !== 'signed-in') throw new Error(`not signed in: ${JSON.stringify(answer)}`);
   return { screen, session: answer.value, dataDir: data.folder };
 }

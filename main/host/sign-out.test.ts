@@ -6,35 +6,18 @@ import { existsSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { API_PATHS, type AuthTokens } from '../../core/sync';
-import { prepareCouncil, startCentralServer, type CentralServer } from '../sync/test-support/central-server';
-import { ANA, COUNCIL, LUIS, temporaryFolder } from '../sync/test-support/council';
+import { ANA, LUIS, temporaryFolder } from '../sync/test-support/council';
 import { AppService } from './app-service';
 import { readTokens } from './host-state';
+import { councilServer } from './test-support/council-server';
 import { ProtocolClient, until } from './test-support/protocol-client';
 import { TokenRevocations } from './token-revocation';
 
-let server: CentralServer;
-let serverFolder: { folder: string; remove(): void };
-const services: AppService[] = [];
-const folders: { remove(): void }[] = [];
-
-beforeAll(async () => {
-  const council = await prepareCouncil(COUNCIL);
-  serverFolder = temporaryFolder('ventanilla-sign-out-server-');
-  council.copyTo(serverFolder.folder);
-  council.remove();
-  server = await startCentralServer({ dataDir: serverFolder.folder });
-}, 120_000);
-
-afterAll(async () => {
-  await server?.stop();
-  serverFolder?.remove();
-});
+const central = councilServer('sign-out');
+const { services, folders } = central;
 
 afterEach(async () => {
-  for (const service of services.splice(0)) await service.stop();
-  for (const folder of folders.splice(0)) folder.remove();
-  if (!server.running) await server.restart();
+  if (!central.server.running) await central.server.restart();
 });
 
 /** A workstation service on a data folder (a new one unless given), and a screen on it. */
@@ -56,7 +39,7 @@ function workstation(dataDir?: string) {
 
 /** Signs in from the screen and answers the tokens the workstation keeps. */
 async function signIn(screen: ProtocolClient, dataDir: string, credentials: { email: string; password: string }): Promise<AuthTokens> {
-  const answer = await screen.call('session:sign-in', { serverUrl: server.url, ...credentials });
+  const answer = await screen.call('session:sign-in', { serverUrl: central.server.url, ...credentials });
   if (!answer.ok || answer.value.state !== 'signed-in') throw new Error(`not signed in: ${JSON.stringify(answer)}`);
   const tokens = readTokens(dataDir, answer.value.user.id);
   if (!tokens) throw new Error('no tokens kept');
@@ -65,7 +48,7 @@ async function signIn(screen: ProtocolClient, dataDir: string, credentials: { em
 
 /** What the server answers to a refresh with this token: 200 while the session lives, 401 once revoked. */
 async function refreshStatus(refreshToken: string): Promise<number> {
-  const response = await fetch(`${server.url}${API_PATHS.refresh}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ refreshToken }) });
+  const response = await fetch(`${central.server.url}${API_PATHS.refresh}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ refreshToken }) });
   await response.body?.cancel();
   return response.status;
 }
@@ -87,13 +70,13 @@ describe('signing out', () => {
   it('keeps the token when the server cannot be reached, and revokes it as soon as the server is back', async () => {
     const { screen, dataDir } = workstation();
     const tokens = await signIn(screen, dataDir, ANA);
-    await server.stop();
+    await central.server.stop();
 
     expect(await screen.call('session:sign-out', {})).toMatchObject({ ok: true, value: { state: 'signed-out' } });
     expect(existsSync(path.join(dataDir, 'session-tokens.json'))).toBe(false);
     await until(() => existsSync(pendingFile(dataDir)), 5_000, 'the revocation kept for later');
 
-    await server.restart();
+    await central.server.restart();
     await until(() => !existsSync(pendingFile(dataDir)), 15_000, 'the kept revocation sent');
     expect(await refreshStatus(tokens.refreshToken)).toBe(401);
   });
@@ -101,13 +84,13 @@ describe('signing out', () => {
   it('sends at the next start a sign-out that could not reach the server before the workstation stopped', async () => {
     const first = workstation();
     const tokens = await signIn(first.screen, first.dataDir, ANA);
-    await server.stop();
+    await central.server.stop();
     await first.screen.call('session:sign-out', {});
     await first.service.stop();
     services.splice(services.indexOf(first.service), 1);
     expect(existsSync(pendingFile(first.dataDir))).toBe(true);
 
-    await server.restart();
+    await central.server.restart();
     // The token would still work: nothing has revoked it yet.
     const again = workstation(first.dataDir);
     await again.service.start();
@@ -148,8 +131,8 @@ describe('the revocations kept for later', () => {
     folders.push(made);
     let now = Date.now();
     const kept = revocations(made.folder, () => now);
-    await server.stop();
-    await kept.revoke(server.url, token('a-refresh-token-of-a-day', now + 24 * 60 * 60_000), { wait: true });
+    await central.server.stop();
+    await kept.revoke(central.server.url, token('a-refresh-token-of-a-day', now + 24 * 60 * 60_000), { wait: true });
     expect(kept.pending()).toHaveLength(1);
     now += 25 * 60 * 60_000;
     expect(kept.pending()).toEqual([]);
@@ -173,10 +156,10 @@ describe('the revocations kept for later', () => {
     const made = temporaryFolder('ventanilla-revocations-');
     folders.push(made);
     const kept = revocations(made.folder);
-    await server.stop();
+    await central.server.stop();
     await Promise.all([
-      kept.revoke(server.url, token('first-refresh-token-0001', Date.now() + 60_000), { wait: true }),
-      kept.revoke(server.url, token('second-refresh-token-002', Date.now() + 60_000), { wait: true }),
+      kept.revoke(central.server.url, token('first-refresh-token-0001', Date.now() + 60_000), { wait: true }),
+      kept.revoke(central.server.url, token('second-refresh-token-002', Date.now() + 60_000), { wait: true }),
     ]);
     expect(kept.pending().map((entry) => entry.refreshToken).sort()).toEqual(['first-refresh-token-0001', 'second-refresh-token-002']);
     expect(statSync(pendingFile(made.folder)).mode & 0o077).toBe(0);
