@@ -168,8 +168,10 @@ export class EscalationWatch {
     }
   }
 
-  /** The department's calendar; without a usable one only overdue tickets are escalated (logged once). */
+  /** The department's calendar; without a usable one only overdue tickets are escalated (logged once, when the replica has calendars). */
   private calendarOf(departmentId: string, departments: readonly Department[], calendars: readonly Calendar[], defaultCalendarId: string | undefined): WorkingCalendar | undefined {
+    // No calendar at all: a first replica that has not pulled them yet, not a council's mistake.
+    if (calendars.length === 0) return undefined;
     const department = departments.find((candidate) => candidate.id === departmentId) ?? { id: departmentId };
     try {
       return workingCalendar(departmentCalendar(department, calendars, defaultCalendarId));
