@@ -30,7 +30,7 @@ export {
   type ClerkLoad,
 } from './assignment';
 export { compilePhrase, wordKey, WordIndex, type Phrase } from './word-matcher';
-export { departmentCalendar, departmentDeadlines, type TicketDeadlines } from './sla';
+export { departmentCalendar, departmentDeadlines, departmentWorkingCalendar, type TicketDeadlines } from './sla';
 export { planNewTicket, type AutoReplyPlan, type NewTicketInput, type NewTicketPlan } from './new-ticket';
 export { councilDefaults, DEFAULTS_MAIL_DOMAIN, DEFAULTS_SEDE_URL, type CalendarSeed, type CouncilDefaults, type CouncilDefaultsFiles, type CouncilDefaultsOptions } from './council-defaults';
 export { councilCalendarId } from './council-calendar';

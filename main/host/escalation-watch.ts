@@ -8,11 +8,10 @@ import path from 'node:path';
 import type { Subscription } from 'rxjs';
 import type { RxDatabase } from 'rxdb';
 import type { TicketEscalation } from '../../core/app-api';
-import { workingCalendar, type WorkingCalendar } from '../../core/calendar';
+import type { WorkingCalendar } from '../../core/calendar';
 import {
   ESCALATION_STATUSES,
-  councilCalendarId,
-  departmentCalendar,
+  departmentWorkingCalendar,
   emptyEscalationMemory,
   escalatedTickets,
   escalationQuery,
@@ -140,11 +139,10 @@ export class EscalationWatch {
     const [departmentDocs, calendarDocs] = await Promise.all([db.departments.find().exec(), db.calendars.find().exec()]);
     const departments = departmentDocs.map((doc) => doc.toJSON() as Department);
     const calendars = calendarDocs.map((doc) => doc.toJSON() as Calendar);
-    const defaultCalendarId = councilCalendarId(calendars, departments);
     const now = this.now();
     const current: EscalatedTicket[] = [];
     for (const departmentId of departmentIds) {
-      const calendar = this.calendarOf(departmentId, departments, calendars, defaultCalendarId);
+      const calendar = this.calendarOf(departmentId, departments, calendars);
       const bound = nearDueBound(calendar, now);
       // Index ranges of [departmentId, status, dueAt]: the tickets due up to the bound, no more.
       const found = await Promise.all(ESCALATION_STATUSES.map((status) => db.tickets.find(escalationQuery(departmentId, status, bound)).exec()));
@@ -169,16 +167,12 @@ export class EscalationWatch {
   }
 
   /** The department's calendar; without a usable one only overdue tickets are escalated (logged once, when the replica has calendars). */
-  private calendarOf(departmentId: string, departments: readonly Department[], calendars: readonly Calendar[], defaultCalendarId: string | undefined): WorkingCalendar | undefined {
+  private calendarOf(departmentId: string, departments: readonly Department[], calendars: readonly Calendar[]): WorkingCalendar | undefined {
     // No calendar at all: a first replica that has not pulled them yet, not a council's mistake.
     if (calendars.length === 0) return undefined;
-    const department = departments.find((candidate) => candidate.id === departmentId) ?? { id: departmentId };
-    try {
-      return workingCalendar(departmentCalendar(department, calendars, defaultCalendarId));
-    } catch (error) {
-      if (!this.reported.has(departmentId)) this.log(`escalations: ${(error as Error).message}; only overdue tickets of "${departmentId}" are escalated`);
+    return departmentWorkingCalendar(departmentId, departments, calendars, (reason) => {
+      if (!this.reported.has(departmentId)) this.log(`escalations: ${reason}; only overdue tickets of "${departmentId}" are escalated`);
       this.reported.add(departmentId);
-      return undefined;
-    }
+    });
   }
 }

@@ -4,6 +4,7 @@ import Box from '@mui/material/Box';
 import type { SxProps, Theme } from '@mui/material/styles';
 import { useVirtualizer } from '@tanstack/react-virtual';
 import type { TFunction } from 'i18next';
+import type { WorkingCalendar } from '../../core/calendar';
 import { memo, useEffect, useMemo, useRef, type KeyboardEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import { CHANNELS, NO_DUE_DATE, TICKET_PRIORITIES, TICKET_STATUSES, type Channel, type Citizen, type Ticket, type TicketPriority, type TicketStatus } from '../../core/schemas';
@@ -87,6 +88,14 @@ export function InboxList({ tickets, citizens, selected, onSelect, onOpen, onNea
     const row = (event.target as HTMLElement).closest<HTMLElement>('[role="option"]');
     return row ? Number(row.dataset.index) : -1;
   };
+  // Each department's calendar resolved once per directory, not once per row and render.
+  const calendarFor = useMemo(() => {
+    const resolved = new Map<string, WorkingCalendar | undefined>();
+    return (departmentId: string) => {
+      if (!resolved.has(departmentId)) resolved.set(departmentId, calendarOf(departmentId, directory.departmentList, directory.calendars));
+      return resolved.get(departmentId);
+    };
+  }, [directory.departmentList, directory.calendars]);
   const header = [t('inbox.columns.channel'), t('inbox.columns.citizen'), t('inbox.columns.subject'), t('inbox.status'), t('inbox.columns.age'), t('inbox.columns.due'), t('inbox.columns.assignee')];
   const words = useMemo<RowWords>(
     () => ({
@@ -153,7 +162,7 @@ export function InboxList({ tickets, citizens, selected, onSelect, onOpen, onNea
                 language={i18n.language}
                 snippet={snippets?.get(ticket.id)}
                 height={rowHeight}
-                dueSoon={dueStateOf(ticket, calendarOf(ticket.departmentId, directory.departmentList, directory.calendars), now).state === 'near'}
+                dueSoon={dueStateOf(ticket, calendarFor(ticket.departmentId), now).state === 'near'}
               />
             );
           })}

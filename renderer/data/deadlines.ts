@@ -1,8 +1,8 @@
 // The due date of a ticket a clerk opens (a call, a visit): the department's resolution period
 // counted on its calendar — or the council's, as mail ingestion counts it (core/routing/sla.ts,
 // council-calendar.ts) — in días hábiles, holidays excluded. No period or no calendar: no due date.
-import { dueDateState, workingCalendar, type DueDateState, type WorkingCalendar } from '../../core/calendar';
-import { councilCalendarId, departmentCalendar, departmentDeadlines } from '../../core/routing';
+import { dueDateState, type DueDateState, type WorkingCalendar } from '../../core/calendar';
+import { councilCalendarId, departmentCalendar, departmentDeadlines, departmentWorkingCalendar } from '../../core/routing';
 import { NO_DUE_DATE, type Calendar, type Department, type Ticket, type Timestamp } from '../../core/schemas';
 
 /**
@@ -28,25 +28,9 @@ export function dueDateFor(department: Department | undefined, departments: read
   }
 }
 
-/** Working calendars built once per calendar document (holidays expanded, zone resolved). */
-const built = new WeakMap<Calendar, WorkingCalendar>();
-
 /** The calendar a department's deadlines count on: its own, else the council's; undefined if none. */
 export function calendarOf(departmentId: string, departments: readonly Department[], calendars: ReadonlyMap<string, Calendar>): WorkingCalendar | undefined {
-  const all = [...calendars.values()];
-  const department = departments.find((candidate) => candidate.id === departmentId) ?? { id: departmentId };
-  let calendar: Calendar;
-  try {
-    calendar = departmentCalendar(department, all, councilCalendarId(all, departments));
-  } catch {
-    return undefined;
-  }
-  let working = built.get(calendar);
-  if (!working) {
-    working = workingCalendar(calendar);
-    built.set(calendar, working);
-  }
-  return working;
+  return departmentWorkingCalendar(departmentId, departments, [...calendars.values()]);
 }
 
 /**

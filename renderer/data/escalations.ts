@@ -4,8 +4,8 @@
 import type { TFunction } from 'i18next';
 import { map, type Observable } from 'rxjs';
 import type { TicketEscalation } from '../../core/app-api';
-import { workingCalendar, type WorkingCalendar } from '../../core/calendar';
-import { ESCALATION_STATUSES, councilCalendarId, departmentCalendar, escalatedTickets, escalationQuery, nearDueBound, type EscalatedTicket } from '../../core/routing';
+import type { WorkingCalendar } from '../../core/calendar';
+import { ESCALATION_STATUSES, departmentWorkingCalendar, escalatedTickets, escalationQuery, nearDueBound, type EscalatedTicket } from '../../core/routing';
 import type { Calendar, Department, Ticket } from '../../core/schemas';
 import type { WorkstationDatabase } from '../platform/platform';
 import { combine } from '../hooks/use-rx';
@@ -15,15 +15,10 @@ export type DepartmentWatch = { departmentId: string; calendar?: WorkingCalendar
 
 export function departmentWatches(departmentIds: readonly string[], departments: ReadonlyMap<string, Department>, calendars: ReadonlyMap<string, Calendar>, now: number): DepartmentWatch[] {
   const calendarList = [...calendars.values()];
-  const defaultCalendarId = councilCalendarId(calendarList, [...departments.values()]);
+  const departmentList = [...departments.values()];
   return departmentIds.map((departmentId) => {
-    let calendar: WorkingCalendar | undefined;
-    try {
-      calendar = workingCalendar(departmentCalendar(departments.get(departmentId) ?? { id: departmentId }, calendarList, defaultCalendarId));
-    } catch {
-      // A calendar an administrator got wrong: overdue tickets are still listed (the rules screen says why).
-      calendar = undefined;
-    }
+    // None usable (a calendar an administrator got wrong): overdue tickets are still listed.
+    const calendar = departmentWorkingCalendar(departmentId, departmentList, calendarList);
     return { departmentId, bound: nearDueBound(calendar, now), ...(calendar && { calendar }) };
   });
 }
