@@ -1,23 +1,12 @@
 import { Writable } from 'node:stream';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { parseLoginResponse, parseRefreshResponse, type LoginResponse, type RefreshResponse } from '../core/sync/replication-protocol';
 import { sqliteEngine } from './test-support/server-databases';
-import { addUser, apiClient, startTestServer, type TestServer } from './test-support/test-server';
+import { addUser, apiClient, useTestServers } from './test-support/test-server';
 
 describe('signing in', () => {
   const engine = sqliteEngine();
-  const servers: TestServer[] = [];
-  beforeAll(() => engine.start());
-  afterAll(() => engine.stop());
-  afterEach(async () => {
-    await Promise.all(servers.splice(0).map((server) => server.close()));
-    await engine.closeAll();
-  });
-  const start = async (options: Parameters<typeof startTestServer>[1] = {}) => {
-    const server = await startTestServer(engine, options);
-    servers.push(server);
-    return server;
-  };
+  const start = useTestServers(engine);
 
   it('signs a clerk in and answers their tokens and who they are, as core reads them', async () => {
     const server = await start();

@@ -1,30 +1,22 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import { parseStreamEvent } from '../core/sync/replication-protocol';
 import { findEndOfFeed } from './replication/change-stream';
 import { databaseEngines } from './test-support/server-databases';
 import { insertRow, messageDoc, ticketDoc, updateRow } from './test-support/council-documents';
 import { eventData, openSse, type SseItem, type SseReader } from './test-support/sse-reader';
-import { addUser, apiClient, startTestServer, tokenFor, type TestServer } from './test-support/test-server';
+import { addUser, apiClient, tokenFor, useTestServers, type TestServer } from './test-support/test-server';
 
 const isChange = (collection: string) => (item: SseItem) => eventData(item)?.type === 'changes' && eventData(item)?.collection === collection;
 const ids = (item: SseItem) => ((eventData(item)?.documents ?? []) as { id: string }[]).map((document) => document.id);
 
 describe.each(databaseEngines())('the change stream on $name', (engine) => {
-  const servers: TestServer[] = [];
+  const start = useTestServers(engine);
   const streams: SseReader[] = [];
-  beforeAll(() => engine.start(), 60_000);
-  afterAll(() => engine.stop());
-  afterEach(async () => {
+  // Registered after the servers' hooks, so it runs before them: streams close before their servers.
+  afterEach(() => {
     for (const stream of streams.splice(0)) stream.close();
-    await Promise.all(servers.splice(0).map((server) => server.close()));
-    await engine.closeAll();
   });
 
-  async function start(options: Parameters<typeof startTestServer>[1] = {}) {
-    const server = await startTestServer(engine, options);
-    servers.push(server);
-    return server;
-  }
   async function stream(server: TestServer, token: string) {
     const reader = await openSse(`${server.url}/api/v1/replication/stream`, token);
     streams.push(reader);

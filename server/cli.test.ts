@@ -1,30 +1,15 @@
 import { spawn } from 'node:child_process';
-import { mkdtempSync, rmSync, statSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { statSync } from 'node:fs';
 import path from 'node:path';
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { LoginResponse } from '../core/sync/replication-protocol';
-import { main } from './cli';
-import { openServerDatabase } from './db/index';
+import { useServerCli } from './test-support/cli-harness';
 
 const PASSWORD = 'una contraseña larga';
 
 describe('the server command line', () => {
-  let folder = '';
-  let output: string[] = [];
-  let errors: string[] = [];
-  beforeEach(() => {
-    folder = mkdtempSync(path.join(tmpdir(), 'ventanilla-cli-'));
-    output = [];
-    errors = [];
-    vi.spyOn(process.stdout, 'write').mockImplementation((text) => (output.push(String(text)), true));
-    vi.spyOn(console, 'error').mockImplementation((text: unknown) => void errors.push(String(text)));
-  });
-  afterEach(() => {
-    vi.restoreAllMocks();
-    rmSync(folder, { recursive: true, force: true });
-  });
-  const run = (...args: string[]) => main([...args, '--data', folder], {});
+  const cli = useServerCli();
+  const { run, output, errors } = cli;
 
   it('creates departments, the first administrator and users through the replicated documents, and audits it', async () => {
     expect(await run('create-department', '--id', 'urbanismo', '--name', 'Urbanismo y Licencias', '--code', 'URB', '--mail-aliases', 'Urbanismo@ayto.example')).toBe(0);
@@ -32,7 +17,7 @@ describe('the server command line', () => {
     expect(await run('create-user', '--email', 'luis@ayto.example', '--name', 'Luis Gil', '--role', 'clerk', '--departments', 'urbanismo', '--password', PASSWORD)).toBe(0);
     expect(output.join('')).toMatch(/created department urbanismo \(URB, Urbanismo y Licencias\)\ncreated administrator admin@ayto\.example \(id [0-9a-f-]{36}\)\ncreated clerk luis@ayto\.example/);
 
-    const db = await openServerDatabase({ sqliteFile: path.join(folder, 'server.sqlite') });
+    const db = await cli.openDatabase();
     try {
       const clerk = await db.users.byEmail('luis@ayto.example');
       expect(clerk).toMatchObject({ role: 'clerk', departmentIds: ['urbanismo'], active: true });
@@ -72,7 +57,7 @@ describe('the server command line', () => {
 
   it('serves from its data folder with a secret kept 0600, signs in a user it created, and stops on SIGTERM', async () => {
     await run('create-admin', '--email', 'admin@ayto.example', '--name', 'Ana', '--password', PASSWORD);
-    const child = spawn(path.resolve('node_modules/.bin/tsx'), ['server/cli.ts', 'serve', '--data', folder, '--port', '0'], {
+    const child = spawn(path.resolve('node_modules/.bin/tsx'), ['server/cli.ts', 'serve', '--data', cli.folder(), '--port', '0'], {
       env: { ...process.env, DATABASE_URL: '', VENTANILLA_SECRET: '' },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
@@ -90,7 +75,7 @@ describe('the server command line', () => {
       });
     });
     try {
-      expect(statSync(path.join(folder, 'secret')).mode & 0o777).toBe(0o600);
+      expect(statSync(path.join(cli.folder(), 'secret')).mode & 0o777).toBe(0o600);
       const response = await fetch(`${address}/api/v1/auth/login`, {
         method: 'POST',
         headers: { 'content-type': 'application/json' },

@@ -1,32 +1,15 @@
 // Staff skills through the admin command line: what a department that assigns by skill matches.
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { main } from '../cli';
-import { openServerDatabase } from '../db/index';
+import { describe, expect, it } from 'vitest';
+import { useServerCli } from '../test-support/cli-harness';
 import { normaliseSkills } from './admin-actions';
 
 const PASSWORD = 'una contraseña larga';
 
 describe('skills of a new user', () => {
-  let folder = '';
-  let output: string[] = [];
-  let errors: string[] = [];
-  beforeEach(() => {
-    folder = mkdtempSync(path.join(tmpdir(), 'ventanilla-admin-'));
-    output = [];
-    errors = [];
-    vi.spyOn(process.stdout, 'write').mockImplementation((text) => (output.push(String(text)), true));
-    vi.spyOn(console, 'error').mockImplementation((text: unknown) => void errors.push(String(text)));
-  });
-  afterEach(() => {
-    vi.restoreAllMocks();
-    rmSync(folder, { recursive: true, force: true });
-  });
-  const run = (...args: string[]) => main([...args, '--data', folder], {});
+  const cli = useServerCli();
+  const { run, output, errors } = cli;
   const userDocument = async (email: string) => {
-    const db = await openServerDatabase({ sqliteFile: path.join(folder, 'server.sqlite') });
+    const db = await cli.openDatabase();
     try {
       const account = await db.users.byEmail(email);
       const [row] = await db.getDocuments('users', [account!.id]);
@@ -51,7 +34,7 @@ describe('skills of a new user', () => {
   it('refuses a skill too long for the schema, and creates no account', async () => {
     expect(await run('create-user', '--email', 'eva@ayto.example', '--name', 'Eva', '--role', 'clerk', '--skills', 'x'.repeat(65), '--password', PASSWORD)).toBe(1);
     expect(errors[0]).toMatch(/^error: .*skills/);
-    const db = await openServerDatabase({ sqliteFile: path.join(folder, 'server.sqlite') });
+    const db = await cli.openDatabase();
     try {
       expect(await db.users.byEmail('eva@ayto.example')).toBeNull();
     } finally {

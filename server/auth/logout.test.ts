@@ -1,9 +1,9 @@
 // Signing out on the server (`POST /api/v1/auth/logout`): the refresh token stops working at once,
 // a repeat is no error, and a malformed call is refused with a reason that never repeats the token.
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { API_PATHS, type LoginResponse } from '../../core/sync/replication-protocol';
 import { sqliteEngine } from '../test-support/server-databases';
-import { addUser, apiClient, startTestServer, type TestServer } from '../test-support/test-server';
+import { addUser, apiClient, useTestServers } from '../test-support/test-server';
 
 async function logout(url: string, body: unknown) {
   const response = await fetch(`${url}${API_PATHS.logout}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
@@ -12,18 +12,7 @@ async function logout(url: string, body: unknown) {
 
 describe('signing out', () => {
   const engine = sqliteEngine();
-  const servers: TestServer[] = [];
-  beforeAll(() => engine.start());
-  afterAll(() => engine.stop());
-  afterEach(async () => {
-    await Promise.all(servers.splice(0).map((server) => server.close()));
-    await engine.closeAll();
-  });
-  const start = async (options: Parameters<typeof startTestServer>[1] = {}) => {
-    const server = await startTestServer(engine, options);
-    servers.push(server);
-    return server;
-  };
+  const start = useTestServers(engine);
 
   it('revokes the refresh token, so it can no longer refresh, and audits who signed out', async () => {
     const server = await start();

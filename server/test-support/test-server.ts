@@ -3,6 +3,7 @@
  * engine (server-databases.ts), listening on 127.0.0.1 on a free port, with users to sign in as.
  */
 import type { FastifyInstance } from 'fastify';
+import { afterAll, afterEach, beforeAll } from 'vitest';
 import { buildServer, primaryKeysOf, type ServerOptions } from '../app';
 import type { OpenServerDatabaseOptions, ServerDatabase, UserRole } from '../db/index';
 import { hashPassword } from '../auth/passwords';
@@ -51,6 +52,26 @@ export async function startTestServer(engine: DatabaseEngine, options: TestServe
       await app.close();
       await db.close();
     },
+  };
+}
+
+/**
+ * Registers the hooks of a test file that starts servers on one engine: the engine is started
+ * once, every server a test started is closed after it, and the engine is stopped at the end.
+ * Returns `start`, which starts a server the hooks will close.
+ */
+export function useTestServers(engine: DatabaseEngine): (options?: TestServerOptions) => Promise<TestServer> {
+  const servers: TestServer[] = [];
+  beforeAll(() => engine.start(), 60_000);
+  afterAll(() => engine.stop());
+  afterEach(async () => {
+    await Promise.all(servers.splice(0).map((server) => server.close()));
+    await engine.closeAll();
+  });
+  return async (options = {}) => {
+    const server = await startTestServer(engine, options);
+    servers.push(server);
+    return server;
   };
 }
 
