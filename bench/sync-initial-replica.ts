@@ -6,6 +6,8 @@
  *   npx tsx bench/sync-initial-replica.ts --tickets 100000    # the issue's size (~4 minutes)
  *   … --first-replica protocol                                # RxDB's replication protocol all the way
  *   … --compare-import 0                                      # without the bulkInsert comparison
+ *   … --server-dir /tmp/council-100k                          # seed once, reuse the server's data next time
+ *   … --cpu-prof /tmp/replica.cpuprofile                      # a V8 CPU profile of the replica alone
  *
  * The server (SQLite, `server/cli.ts serve`) runs in a process of its own, seeded beforehand with
  * core's demo caseload; the workstation is the real thing in this process: `openLocalDatabase`
@@ -18,13 +20,15 @@
  * another fresh replica with RxDB's `bulkInsert` and no replication at all: what a plain import
  * through RxDB costs, for comparison.
  */
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { Session } from 'node:inspector/promises';
 import { Caseload } from '../core/demo/caseload';
 import { COLLECTION_NAMES, type CollectionName } from '../core/schemas';
 import { API_PATHS, parsePullResponse, pullQueryString, type ReplicationCheckpoint } from '../core/sync/replication-protocol';
 import type { RxCollection } from 'rxdb';
 import { openLocalDatabase } from '../main/store/local-database';
 import { startSync } from '../main/sync/start-sync';
-import { accessToken, addAccount, pushDocuments, seedServer, startServerProcess, type ServerProcess } from './sync-support';
+import { accessToken, addAccount, cpuSecondsOf, pushDocuments, seedServer, serverFile, startServerProcess, type ServerProcess } from './sync-support';
 import { loadAverage, machine, ms, numberOption, progress, ratio, stringOption, tempFolder } from './support';
 
 const config = {
@@ -44,10 +48,24 @@ const config = {
   durability: stringOption('durability', 'full') === 'normal' ? ('normal' as const) : ('full' as const),
   /** Gives up after this many seconds (the benchmark stops by itself). */
   timeoutS: numberOption('timeout_s', 600),
+  /**
+   * The server's data folder, kept: seeded the first time, reused as it is afterwards (for runs
+   * compared one after another, without minutes of seeding each). Empty: a temp folder.
+   */
+  serverDir: stringOption('server_dir', ''),
+  /** Writes a V8 CPU profile of this process from the replica's start until it is searchable. */
+  cpuProf: stringOption('cpu_prof', ''),
 };
 
 const TARGET_S = 60;
 const ADMIN_ID = 'bench-admin';
+
+/** CPU time of this process's main thread alone, in seconds (Linux: its task's stat). */
+function mainThreadCpuSeconds(): number {
+  const stat = readFileSync(`/proc/${process.pid}/task/${process.pid}/stat`, 'utf8');
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return (Number(fields[11]) + Number(fields[12])) / 100;
+}
 
 async function seed(dataDir: string): Promise<Record<CollectionName, number>> {
   const counts = Object.fromEntries(COLLECTION_NAMES.map((name) => [name, 0])) as Record<CollectionName, number>;
@@ -77,8 +95,9 @@ async function seed(dataDir: string): Promise<Record<CollectionName, number>> {
 async function rawTransfer(
   server: ServerProcess,
   keep?: (collection: CollectionName, documents: Record<string, unknown>[]) => Promise<void>,
-): Promise<{ ms: number; documents: number; bytes: number; requests: number }> {
+): Promise<{ ms: number; documents: number; perCollection: Record<CollectionName, number>; bytes: number; requests: number }> {
   const token = accessToken({ userId: ADMIN_ID, role: 'admin', departmentIds: [] });
+  const perCollection = Object.fromEntries(COLLECTION_NAMES.map((name) => [name, 0])) as Record<CollectionName, number>;
   let documents = 0;
   let bytes = 0;
   let requests = 0;
@@ -96,13 +115,14 @@ async function rawTransfer(
         const page = parsePullResponse(JSON.parse(text));
         if (!page.ok) throw new Error(`raw pull of ${collection}: ${page.error.message}`);
         documents += page.value.documents.length;
+        perCollection[collection] += page.value.documents.length;
         if (keep) await keep(collection, page.value.documents.map(({ _deleted: _flag, ...document }) => document));
         if (page.value.documents.length < config.pullBatch) return;
         checkpoint = page.value.checkpoint;
       }
     }),
   );
-  return { ms: performance.now() - started, documents, bytes, requests };
+  return { ms: performance.now() - started, documents, perCollection, bytes, requests };
 }
 
 /**
@@ -129,7 +149,16 @@ async function replicate(server: ServerProcess, folder: string, expected: Record
   try {
     let peakRssMb = 0;
     const sampler = setInterval(() => (peakRssMb = Math.max(peakRssMb, process.memoryUsage.rss() / 2 ** 20)), 250);
+    const profiler = config.cpuProf ? new Session() : undefined;
+    if (profiler) {
+      profiler.connect();
+      await profiler.post('Profiler.enable');
+      await profiler.post('Profiler.start');
+    }
     const started = performance.now();
+    const cpuAtStart = process.cpuUsage();
+    const serverCpuAtStart = cpuSecondsOf(server.pid);
+    const mainThreadAtStart = mainThreadCpuSeconds();
     const sync = await startSync({
       db: local.db,
       serverUrl: server.url,
@@ -146,18 +175,32 @@ async function replicate(server: ServerProcess, folder: string, expected: Record
     }, 10_000);
     await sync.awaitInSync();
     const replicaMs = performance.now() - started;
+    // CPU seconds, which a busy machine moves less than the wall clock: this process (all its
+    // threads: the search index's writer, libuv's, V8's), its main thread alone, and the server.
+    const cpu = process.cpuUsage(cpuAtStart);
+    const cpuS = {
+      workstation: Math.round((cpu.user + cpu.system) / 1e5) / 10,
+      workstationMainThread: Math.round((mainThreadCpuSeconds() - mainThreadAtStart) * 10) / 10,
+      server: Math.round((cpuSecondsOf(server.pid) - serverCpuAtStart) * 10) / 10,
+    };
     clearInterval(ticker);
     clearTimeout(timeout);
     clearInterval(sampler);
     await local.searchCaughtUp();
     const searchableMs = performance.now() - started;
+    if (profiler) {
+      const { profile } = await profiler.post('Profiler.stop');
+      writeFileSync(config.cpuProf, JSON.stringify(profile));
+      profiler.disconnect();
+      progress(`CPU profile of the replica: ${config.cpuProf}`);
+    }
     await sync.stop();
     const counts: Record<string, number> = {};
     for (const name of COLLECTION_NAMES) {
       counts[name] = await local.db[name].count().exec();
       if (counts[name] !== expected[name]) throw new Error(`the replica holds ${counts[name]} ${name}, the server ${expected[name]}`);
     }
-    return { replicaMs, searchableMs, peakRssMb: Math.round(peakRssMb) };
+    return { replicaMs, searchableMs, cpuS, peakRssMb: Math.round(peakRssMb) };
   } finally {
     await local.close();
   }
@@ -165,17 +208,23 @@ async function replicate(server: ServerProcess, folder: string, expected: Record
 
 async function main(): Promise<void> {
   const startMachine = machine();
-  progress(`sync-initial-replica: ${config.tickets} tickets, ~${config.messagesPerTicket} messages each; load ${startMachine.load.join(' ')}`);
+  progress(`sync-initial-replica: ${config.serverDir ? `server in ${config.serverDir}` : `${config.tickets} tickets, ~${config.messagesPerTicket} messages each`}; load ${startMachine.load.join(' ')}`);
   const tmp = tempFolder('ventanilla-bench-replica-');
   let server: ServerProcess | undefined;
   try {
-    const expected = await seed(`${tmp.path}/server`);
-    const documents = Object.values(expected).reduce((sum, n) => sum + n, 0);
-    server = await startServerProcess(`${tmp.path}/server`);
+    const serverDir = config.serverDir || `${tmp.path}/server`;
+    const reused = config.serverDir !== '' && existsSync(serverFile(serverDir));
+    if (!reused) mkdirSync(serverDir, { recursive: true });
+    // A reused server's counts are what the raw transfer reads from it.
+    const seeded = reused ? undefined : await seed(serverDir);
+    if (reused) progress(`reusing the seeded server in ${serverDir}`);
+    server = await startServerProcess(serverDir);
     const serverRssIdleMb = server.rssMb();
     const loadBefore = loadAverage();
     progress('raw transfer…');
     const rawBefore = await rawTransfer(server);
+    const expected = seeded ?? rawBefore.perCollection;
+    const documents = Object.values(expected).reduce((sum, n) => sum + n, 0);
     if (rawBefore.documents !== documents) throw new Error(`raw transfer read ${rawBefore.documents} documents, the server holds ${documents}`);
     progress(`raw: ${Math.round(rawBefore.ms)} ms; replica…`);
     const replica = await replicate(server, `${tmp.path}/workstation`, expected);
@@ -190,12 +239,14 @@ async function main(): Promise<void> {
         bench: 'sync-initial-replica',
         machine: startMachine,
         config,
+        serverReused: reused,
         documents,
         perCollection: expected,
         replica: {
           ms: ms(replica.replicaMs),
           docsPerSec: Math.round(documents / (replica.replicaMs / 1000)),
           searchableMs: ms(replica.searchableMs),
+          cpuS: replica.cpuS,
           workstationPeakRssMb: replica.peakRssMb,
         },
         raw: {

@@ -4,20 +4,31 @@
  *
  * - Derived data: it can always be rebuilt from the database (delete the file), so it is written
  *   with synchronous=NORMAL and never slows the clerk's writes down.
- * - Kept current by following each collection with RxDB's getChangedDocumentsSince from a
+ * - Kept current by following each collection's changes (getChangedDocumentsSince's query) from a
  *   checkpoint saved in the same transaction as the index rows; the change stream only says
  *   "there is more". A crash, a restart or a burst of writes can therefore never leave a gap.
+ * - Written in a worker thread (search-index-worker.ts), on another core than the service's
+ *   writes and queries: a first replica of a whole council is not held up by its indexing. This
+ *   thread only searches (WAL: it reads while the writer writes). Until the writer has caught
+ *   up, a search finds what is indexed so far: the documents that arrived first.
  * - Spanish-aware: FTS5's unicode61 tokenizer folds case and accents; core/text/spanish-search
  *   turns the clerk's words into stems matched as prefixes.
  * - Fast at a million documents: FTS5 walks matches newest first (rowid DESC) and stops early,
  *   so we rank (bm25) only the newest RANK_WINDOW matches, never all of them (docs/performance.md).
  */
+import { existsSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { Worker } from 'node:worker_threads';
 import Database from 'better-sqlite3';
-import { getChangedDocumentsSince, type RxCollection, type RxDocumentData, type RxStorageDefaultCheckpoint, type RxStorageInstance } from 'rxdb';
+import type { RxCollection, RxStorageInstance } from 'rxdb';
 import type { Subscription } from 'rxjs';
 import type { Message, Ticket } from '../../core/schemas';
 import { parseSearch } from '../../core/text/spanish-search';
-import { explainSqliteError } from './store-errors';
+import { indexColumnName } from './index-columns';
+import type { FollowedTable, SearchWorkerData, SearchWorkerReply, SearchWorkerRequest } from './search-index-worker';
+import { explainSqliteError, storeError } from './store-errors';
+import { sqliteInstanceOf } from './store-transaction';
 
 export type SearchHit = {
   ticketId: string;
@@ -35,34 +46,35 @@ export const SNIPPET_MARK = { start: '\u0002', end: '\u0003' } as const;
 
 /** How many of the newest matches are ranked by relevance. */
 const RANK_WINDOW = 500;
+
 /**
- * Documents indexed per transaction while catching up. Each transaction leaves FTS5 a segment to
- * merge later: a first replica of a whole council indexes ~400,000 documents, and bigger batches
- * mean fewer, larger segments (docs/performance.md, Sync).
+ * The writer's module, as parse-pool.ts (main/mail) starts its worker: TypeScript through tsx's
+ * register API in development and tests; built, search-index-worker.js beside this module (the
+ * service's bundles build it as an entry of its own: SERVICE_INPUT, main/host/node-bundle.ts).
  */
-const CATCH_UP_BATCH = 5_000;
-
-type Followed = {
-  name: 'tickets' | 'messages';
-  storage: RxStorageInstance<Ticket | Message, unknown, unknown, RxStorageDefaultCheckpoint>;
-};
-
-type IndexRow = { key: string; ticketId: string; subject: string; body: string };
-
-function rowOf(name: Followed['name'], doc: RxDocumentData<Ticket> | RxDocumentData<Message>): IndexRow {
-  if (name === 'tickets') {
-    const ticket = doc as RxDocumentData<Ticket>;
-    return { key: 't:' + ticket.id, ticketId: ticket.id, subject: ticket.subject, body: '' };
+function workerSource(): { source: string; eval: boolean } {
+  const typescript = import.meta.url.endsWith('.ts');
+  const worker = new URL(typescript ? './search-index-worker.ts' : './search-index-worker.js', import.meta.url);
+  if (!typescript) {
+    const file = fileURLToPath(worker);
+    if (!existsSync(file)) throw new Error(`The search index's worker is missing: ${file} (SERVICE_INPUT of main/host/node-bundle.ts builds it beside the service)`);
+    return { source: file, eval: false };
   }
-  const message = doc as RxDocumentData<Message>;
-  return { key: 'm:' + message.id, ticketId: message.ticketId, subject: message.subject ?? '', body: message.text };
+  const tsx = pathToFileURL(createRequire(import.meta.url).resolve('tsx/esm/api').replace(/\.cjs$/, '.mjs')).href;
+  return { source: `import(${JSON.stringify(tsx)}).then(({ register }) => { register(); return import(${JSON.stringify(worker.href)}); });`, eval: true };
 }
+
+type Waiter = { seq: number; resolve(): void; reject(error: Error): void };
 
 export class SearchIndex {
   private readonly db: Database.Database;
   private readonly subscriptions: Subscription[] = [];
-  private readonly running = new Map<string, Promise<void>>();
-  private readonly pending = new Set<string>();
+  private worker: Worker | undefined;
+  private workerData: SearchWorkerData | undefined;
+  /** Announcements sent to the writer, and the last one it has indexed. */
+  private announced = 0;
+  private indexed = 0;
+  private waiters: Waiter[] = [];
   private closed = false;
   private readonly sql;
 
@@ -85,15 +97,6 @@ export class SearchIndex {
     }
     const db = this.db;
     this.sql = {
-      findDoc: db.prepare('SELECT rowid FROM search_docs WHERE doc_key = ?').pluck(),
-      insertDoc: db.prepare('INSERT INTO search_docs (doc_key, ticket_id) VALUES (?, ?)'),
-      deleteDoc: db.prepare('DELETE FROM search_docs WHERE rowid = ?'),
-      insertText: db.prepare('INSERT INTO search_fts (rowid, subject, body) VALUES (?, ?, ?)'),
-      deleteText: db.prepare('DELETE FROM search_fts WHERE rowid = ?'),
-      getCheckpoint: db.prepare('SELECT checkpoint FROM search_checkpoints WHERE collection = ?').pluck(),
-      setCheckpoint: db.prepare(
-        'INSERT INTO search_checkpoints (collection, checkpoint) VALUES (?, ?) ON CONFLICT (collection) DO UPDATE SET checkpoint = excluded.checkpoint',
-      ),
       // One pass: FTS5 builds a snippet only for the rows it returns, so 500 snippets cost less
       // than running the MATCH again per hit (docs/performance.md, search).
       candidates: db.prepare(
@@ -112,80 +115,83 @@ export class SearchIndex {
 
   /**
    * Indexes everything the collections hold that the index has not seen yet, then follows their
-   * changes. Resolves once caught up.
+   * changes. Resolves once caught up. The indexing runs in a worker thread
+   * (search-index-worker.ts); the change streams only tell it that there is more to read.
    */
   async follow(collections: { tickets: RxCollection<Ticket>; messages: RxCollection<Message> }): Promise<void> {
-    const followed: Followed[] = [
-      { name: 'tickets', storage: collections.tickets.storageInstance as Followed['storage'] },
-      { name: 'messages', storage: collections.messages.storageInstance as Followed['storage'] },
-    ];
-    for (const entry of followed) {
-      // A failed catch-up (a full disk, say) loses nothing: the checkpoint did not move, and the
-      // next change or start tries again. It must not become an unhandled rejection.
-      this.subscriptions.push(
-        entry.storage.changeStream().subscribe(() => {
-          this.catchUp(entry).catch((error: unknown) => console.error(`search index ${this.file}: ${String(error)}`));
-        }),
-      );
+    const storages = { tickets: collections.tickets.storageInstance, messages: collections.messages.storageInstance } as Record<FollowedTable['name'], RxStorageInstance<unknown, unknown, unknown>>;
+    const followed: FollowedTable[] = (['tickets', 'messages'] as const).map((name) => {
+      const instance = sqliteInstanceOf(storages[name]);
+      if (!instance) throw storeError('STORE_FOREIGN_INSTANCE', `the search index follows ${name} in Ventanilla's SQLite storage only`);
+      // The index getChangedDocumentsSince pages by, as sqlite-instance.ts names its column.
+      const lwtFields = ['_meta.lwt', instance.primaryPath as string];
+      return { name, table: instance.internals.table, lwtColumn: indexColumnName(instance.schema as FollowedTable['schema'], lwtFields), lwtFields, schema: instance.schema as FollowedTable['schema'] };
+    });
+    const databaseFile = sqliteInstanceOf(storages.tickets)!.internals.connection.file;
+    this.workerData = { searchFile: this.file, databaseFile, followed };
+    for (const { name } of followed) {
+      this.subscriptions.push(storages[name].changeStream().subscribe(() => this.announce(name)));
     }
-    await Promise.all(followed.map((entry) => this.catchUp(entry)));
+    for (const { name } of followed) this.announce(name);
+    await this.caughtUp();
   }
 
-  /** Resolves when every change announced so far is in the index. */
-  async caughtUp(): Promise<void> {
-    while (this.running.size > 0) await Promise.all(this.running.values());
+  /**
+   * Resolves when every change announced so far is in the index; rejects when the writer failed
+   * to index it (a full disk, say: nothing is lost, the next change tries again).
+   */
+  caughtUp(): Promise<void> {
+    if (this.indexed >= this.announced || this.closed) return Promise.resolve();
+    return new Promise((resolve, reject) => this.waiters.push({ seq: this.announced, resolve, reject }));
   }
 
-  /** Runs one catch-up per collection at a time; a change during a run asks for one more run. */
-  private catchUp(entry: Followed): Promise<void> {
-    const current = this.running.get(entry.name);
-    if (current) {
-      this.pending.add(entry.name);
-      return current;
-    }
-    const run = (async () => {
-      try {
-        do {
-          this.pending.delete(entry.name);
-          await this.indexChanges(entry);
-        } while (this.pending.has(entry.name) && !this.closed);
-      } finally {
-        this.running.delete(entry.name);
+  /** Tells the writer that the collection has committed changes, starting it if need be. */
+  private announce(name: FollowedTable['name']): void {
+    if (this.closed || !this.workerData) return;
+    const first = !this.worker;
+    const worker = (this.worker ??= this.startWorker(this.workerData));
+    this.announced++;
+    // A writer started again after a failure re-reads both collections from their checkpoints.
+    if (first) for (const other of this.workerData.followed) if (other.name !== name) worker.postMessage({ changed: other.name, seq: this.announced } satisfies SearchWorkerRequest);
+    worker.postMessage({ changed: name, seq: this.announced } satisfies SearchWorkerRequest);
+  }
+
+  private startWorker(data: SearchWorkerData): Worker {
+    const { source, eval: isEval } = workerSource();
+    const worker = new Worker(source, { eval: isEval, workerData: data });
+    // The service's exit must not wait for it: what it had not indexed, the next start indexes.
+    worker.unref();
+    worker.on('message', (reply: SearchWorkerReply) => {
+      if ('indexed' in reply) {
+        this.indexed = Math.max(this.indexed, reply.indexed);
+        this.settle((waiter) => (waiter.seq <= this.indexed ? 'resolve' : undefined));
+      } else {
+        const error = new Error(`search index ${this.file}: ${reply.error}`);
+        console.error(error.message);
+        this.settle((waiter) => (waiter.seq <= reply.failed ? error : undefined));
       }
-    })();
-    this.running.set(entry.name, run);
-    return run;
-  }
-
-  private async indexChanges({ name, storage }: Followed): Promise<void> {
-    for (;;) {
+    });
+    const lost = (error: Error) => {
+      if (this.worker !== worker) return;
+      this.worker = undefined;
       if (this.closed) return;
-      const saved = this.sql.getCheckpoint.get(name) as string | undefined;
-      const checkpoint = saved ? (JSON.parse(saved) as RxStorageDefaultCheckpoint) : undefined;
-      const page = await getChangedDocumentsSince(storage, CATCH_UP_BATCH, checkpoint);
-      if (this.closed || page.documents.length === 0) return;
-      this.db.transaction(() => {
-        for (const doc of page.documents) {
-          const row = rowOf(name, doc as RxDocumentData<Ticket> & RxDocumentData<Message>);
-          this.remove(row.key);
-          if (!doc._deleted) this.insert(row);
-        }
-        this.sql.setCheckpoint.run(name, JSON.stringify(page.checkpoint));
-      })();
-      if (page.documents.length < CATCH_UP_BATCH) return;
-    }
+      // The next announcement starts another writer; whoever waits now hears why.
+      const failure = new Error(`search index ${this.file}: its writer stopped: ${error.message}`);
+      console.error(failure.message);
+      this.settle(() => failure);
+    };
+    worker.on('error', lost);
+    worker.on('exit', (code) => lost(new Error(`exit code ${code}`)));
+    return worker;
   }
 
-  private remove(key: string): void {
-    const rowid = this.sql.findDoc.get(key) as number | undefined;
-    if (rowid === undefined) return;
-    this.sql.deleteText.run(rowid);
-    this.sql.deleteDoc.run(rowid);
-  }
-
-  private insert(row: IndexRow): void {
-    const { lastInsertRowid } = this.sql.insertDoc.run(row.key, row.ticketId);
-    this.sql.insertText.run(lastInsertRowid, row.subject, row.body);
+  private settle(decide: (waiter: Waiter) => 'resolve' | Error | undefined): void {
+    this.waiters = this.waiters.filter((waiter) => {
+      const outcome = decide(waiter);
+      if (outcome === 'resolve') waiter.resolve();
+      else if (outcome) waiter.reject(outcome);
+      return outcome === undefined;
+    });
   }
 
   /**
@@ -223,7 +229,14 @@ export class SearchIndex {
     if (this.closed) return;
     this.closed = true;
     this.subscriptions.forEach((s) => s.unsubscribe());
-    await Promise.allSettled(this.running.values());
+    const worker = this.worker;
+    if (worker) {
+      // The writer finishes the batch it is in (its transaction), then closes its files.
+      const exited = new Promise((resolve) => worker.once('exit', resolve));
+      worker.postMessage({ close: true } satisfies SearchWorkerRequest);
+      await exited;
+    }
+    this.settle(() => 'resolve');
     this.db.close();
   }
 }

@@ -154,11 +154,14 @@ export class SqliteStorageInstance<RxDocType>
    * bulkWrite's work, inside a transaction the caller has begun and commits: RxDB decides
    * inserts, updates and conflicts against the stored revisions, and the rows are written. The
    * change events are returned for the caller to emit once the transaction has committed.
+   * `serialized` holds documents' JSON text the caller already has (exactly what JSON.stringify
+   * gives for them; store-transaction.ts), so that it is not computed twice.
    */
   writeInTransaction(
     documentWrites: BulkWriteRow<RxDocType>[],
     context: string,
     attachmentBytes?: Map<Blob, Buffer>,
+    serialized?: ReadonlyMap<RxDocumentData<RxDocType>, string>,
   ): WrittenRows<RxDocType> {
     this.ensureOpen();
     const primaryPath = this.primaryPath;
@@ -177,10 +180,10 @@ export class SqliteStorageInstance<RxDocType>
       if (!newest || Buffer.compare(key, newest.key) > 0) newest = { doc, key };
     };
     for (const { document: doc } of categorized.bulkInsertDocs) {
-      write(doc, (values) => this.statements.insert.run(doc[primaryPath] as string, JSON.stringify(doc), doc._deleted ? 1 : 0, doc._meta.lwt, ...values));
+      write(doc, (values) => this.statements.insert.run(doc[primaryPath] as string, serialized?.get(doc) ?? JSON.stringify(doc), doc._deleted ? 1 : 0, doc._meta.lwt, ...values));
     }
     for (const { document: doc } of categorized.bulkUpdateDocs) {
-      write(doc, (values) => this.statements.update.run(JSON.stringify(doc), doc._deleted ? 1 : 0, doc._meta.lwt, ...values, doc[primaryPath] as string));
+      write(doc, (values) => this.statements.update.run(serialized?.get(doc) ?? JSON.stringify(doc), doc._deleted ? 1 : 0, doc._meta.lwt, ...values, doc[primaryPath] as string));
     }
     const attachmentChanges = categorized.attachmentsAdd.length + categorized.attachmentsUpdate.length + categorized.attachmentsRemove.length;
     if (attachmentChanges > 0 && !attachmentBytes) {

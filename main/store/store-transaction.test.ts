@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { EventBulk } from 'rxdb';
 import { getRxStorageSqlite, OPEN_SQLITE_INSTANCES } from './index';
-import { writeInOneTransaction } from './store-transaction';
+import { holdBulkImportSettings, writeInOneTransaction } from './store-transaction';
 import { caseDoc, caseSchema, insertRows, openCases, temporaryFolder, type Case } from './test-support/storage-fixtures';
 
 let tmp: ReturnType<typeof temporaryFolder>;
@@ -92,5 +92,47 @@ describe('writeInOneTransaction', () => {
     // 2 is FULL: the setting of the file's connection, back after the transaction.
     expect(cases.internals.connection.db.pragma('synchronous', { simple: true })).toBe(2);
     expect((await cases.findDocumentsById(['a'], false)).map((doc) => doc.id)).toEqual(['a']);
+  });
+
+  it('purges documents for good: nothing deleted left behind, nothing announced, and only in the collections it was given', async () => {
+    const { instance: cases } = await openCases(tmp.folder);
+    const notes = await openNotes(tmp.folder);
+    await cases.bulkWrite(insertRows([caseDoc({ id: 'a' }), caseDoc({ id: 'b' })]), 'test');
+    const announced: unknown[] = [];
+    const subscription = cases.changeStream().subscribe((bulk) => announced.push(bulk));
+    writeInOneTransaction([cases], (transaction) => transaction.purge(cases, ['a', 'not-there']));
+    expect(await cases.findDocumentsById(['a'], true)).toEqual([]);
+    expect((await cases.findDocumentsById(['b'], true)).map((doc) => doc.id)).toEqual(['b']);
+    expect(announced).toEqual([]);
+    expect(() => writeInOneTransaction([cases], (transaction) => transaction.purge(notes, ['n']))).toThrow(/not named/);
+    subscription.unsubscribe();
+  });
+
+  it('holds the bulk-import settings while any import runs, and gives the connection its own back after the last', async () => {
+    const { instance: cases } = await openCases(tmp.folder);
+    const notes = await openNotes(tmp.folder);
+    const db = cases.internals.connection.db;
+    const own = { cache: db.pragma('cache_size', { simple: true }), checkpoint: db.pragma('wal_autocheckpoint', { simple: true }) };
+    const releaseCases = holdBulkImportSettings(cases);
+    const releaseNotes = holdBulkImportSettings(notes);
+    const during = { cache: db.pragma('cache_size', { simple: true }), checkpoint: db.pragma('wal_autocheckpoint', { simple: true }) };
+    expect(during.cache).toBeLessThan(own.cache as number); // negative: KiB, so more memory
+    expect(during.checkpoint).toBeGreaterThan(own.checkpoint as number);
+    releaseCases();
+    releaseCases(); // twice: counted once
+    expect(db.pragma('cache_size', { simple: true })).toBe(during.cache);
+    releaseNotes();
+    expect({ cache: db.pragma('cache_size', { simple: true }), checkpoint: db.pragma('wal_autocheckpoint', { simple: true }) }).toEqual(own);
+  });
+
+  it('stores the JSON text the caller already made for a document as it is, instead of making it again', async () => {
+    const { instance: cases } = await openCases(tmp.folder);
+    const [row] = insertRows([caseDoc({ id: 'a' })]);
+    // Indented, so that the stored text shows whose it is.
+    const text = JSON.stringify(row!.document, null, 1);
+    writeInOneTransaction([cases], (transaction) => transaction.bulkWrite(cases, [row!], 'test', new Map([[row!.document, text]])));
+    const stored = cases.internals.connection.db.prepare(`SELECT data FROM "${cases.internals.table}" WHERE id = 'a'`).pluck().get();
+    expect(stored).toBe(text);
+    expect(await cases.findDocumentsById(['a'], false)).toEqual([row!.document]);
   });
 });

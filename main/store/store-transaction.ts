@@ -6,7 +6,7 @@
  * cannot leave a document without its assumed state or a checkpoint ahead of the documents.
  */
 import type { BulkWriteRow, RxDocumentData, RxStorageBulkWriteResponse, RxStorageDefaultCheckpoint, RxStorageInstance } from 'rxdb';
-import type { Durability } from './sqlite-connection';
+import { quoteIdentifier, type Durability } from './sqlite-connection';
 import { SqliteStorageInstance, type WrittenRows } from './sqlite-instance';
 import { explainSqliteError, storeError } from './store-errors';
 
@@ -21,9 +21,21 @@ export type StoreTransaction = {
   changesSince<T>(instance: AnyInstance<T>, limit: number, checkpoint?: RxStorageDefaultCheckpoint): { documents: RxDocumentData<T>[]; checkpoint: RxStorageDefaultCheckpoint };
   /**
    * bulkWrite's rules (revisions, 409 conflicts in the answer), inside this transaction; with the
-   * checkpoint of the newest document written (none when nothing was).
+   * checkpoint of the newest document written (none when nothing was). `serialized` may give the
+   * JSON text of some of the rows' documents, when the caller has it already: it must be exactly
+   * `JSON.stringify(document)` (keys in the same order), for it is stored as the document.
    */
-  bulkWrite<T>(instance: AnyInstance<T>, rows: BulkWriteRow<T>[], context: string): RxStorageBulkWriteResponse<T> & { checkpoint?: RxStorageDefaultCheckpoint };
+  bulkWrite<T>(
+    instance: AnyInstance<T>,
+    rows: BulkWriteRow<T>[],
+    context: string,
+    serialized?: ReadonlyMap<RxDocumentData<T>, string>,
+  ): RxStorageBulkWriteResponse<T> & { checkpoint?: RxStorageDefaultCheckpoint };
+  /**
+   * Removes these documents for good, without a deletion for anyone to see: no change event, no
+   * deleted document left behind. Only for bookkeeping no one else reads or replicates.
+   */
+  purge<T>(instance: AnyInstance<T>, ids: readonly string[]): void;
 };
 
 /**
@@ -79,11 +91,16 @@ export function writeInOneTransaction<R>(instances: readonly AnyInstance<any>[],
   const transaction: StoreTransaction = {
     storedByIds: (instance, ids) => check(instance).storedByIds(ids),
     changesSince: (instance, limit, checkpoint) => check(instance).changesSince(limit, checkpoint),
-    bulkWrite(instance, rows, context) {
+    bulkWrite(instance, rows, context, serialized) {
       const sqlite = check(instance);
-      const result = sqlite.writeInTransaction(rows, context);
+      const result = sqlite.writeInTransaction(rows, context, undefined, serialized);
       written.push({ instance: sqlite as SqliteStorageInstance<unknown>, rows: result as WrittenRows<unknown> });
       return { ...result.response, checkpoint: result.eventBulk?.checkpoint };
+    },
+    purge(instance, ids) {
+      const sqlite = check(instance);
+      const remove = connection.db.prepare(`DELETE FROM ${quoteIdentifier(sqlite.internals.table)} WHERE id = ?`);
+      for (const id of ids) remove.run(id);
     },
   };
 
@@ -102,4 +119,49 @@ export function writeInOneTransaction<R>(instances: readonly AnyInstance<any>[],
   }
   for (const { instance, rows } of written) instance.emitChanges(rows.eventBulk);
   return result;
+}
+
+/**
+ * What a bulk import (a first replica: hundreds of thousands of documents) changes on the file's
+ * connection while it runs. Each import transaction inserts thousands of rows at random places of
+ * every SQL index, so it dirties most leaf pages of each index; the page cache holds them through
+ * the transaction (the default 64 MiB spills a big one to the log before its commit), and the log
+ * is checkpointed into the database every ~200 MB instead of ~40 MB, so a page that many
+ * transactions rewrite is copied once per checkpoint, not once per transaction or two. Neither
+ * touches durability: a checkpoint is as safe at any size, and the cache is memory
+ * (docs/performance.md, Sync).
+ */
+const BULK_IMPORT_PRAGMAS = { cache_size: -262_144, wal_autocheckpoint: 50_000 } as const;
+
+const bulkImports = new Map<unknown, { holders: number; restore: Record<string, unknown> }>();
+
+/**
+ * Applies BULK_IMPORT_PRAGMAS to the connection of `instance` until the returned release is called
+ * (by every holder: several collections import at once over one connection). The release brings
+ * the connection's own settings back; the log is then checkpointed by the next commits as usual.
+ */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export function holdBulkImportSettings(instance: AnyInstance<any>): () => void {
+  const sqlite = sqliteInstanceOf(instance);
+  if (!sqlite) throw storeError('STORE_FOREIGN_INSTANCE', `${instance.collectionName} is not stored in Ventanilla's SQLite storage`);
+  const connection = sqlite.internals.connection;
+  const db = connection.db;
+  let held = bulkImports.get(connection);
+  if (!held) {
+    const restore = Object.fromEntries(Object.keys(BULK_IMPORT_PRAGMAS).map((name) => [name, db.pragma(name, { simple: true })]));
+    for (const [name, value] of Object.entries(BULK_IMPORT_PRAGMAS)) db.pragma(`${name} = ${value}`);
+    held = { holders: 0, restore };
+    bulkImports.set(connection, held);
+  }
+  held.holders++;
+  let released = false;
+  return () => {
+    if (released) return;
+    released = true;
+    if (--held.holders > 0) return;
+    bulkImports.delete(connection);
+    // A connection closed meanwhile (the database closed during an import) has nothing to restore.
+    if (!db.open) return;
+    for (const [name, value] of Object.entries(held.restore)) db.pragma(`${name} = ${String(value)}`);
+  };
 }

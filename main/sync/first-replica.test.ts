@@ -2,6 +2,7 @@
 // real central server: RxDB's replication must carry on from what the import wrote as if it had
 // pulled the pages itself.
 import path from 'node:path';
+import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
 import type { CollectionName, Ticket } from '../../core/schemas';
 import { stampTicketEdit, type DocumentState, type PushRow } from '../../core/sync';
@@ -84,6 +85,41 @@ async function seed(tickets: number, at = Date.now()): Promise<void> {
   }
 }
 
+/**
+ * Every row RxDB keeps for the replica in the database file — the collections' documents and the
+ * replications' bookkeeping (assumed server states, checkpoints) — as the stored JSON text, with
+ * what differs between any two replicas by nature made alike: write times (`lwt`, checkpoints
+ * made of them) and the database's own token in revisions. RxDB's own tables of the database
+ * (`_rxdb_internal`: collection meta, tokens) are left out.
+ */
+function storedRows(file: string, token: string): Record<string, string[]> {
+  const db = new Database(file, { readonly: true });
+  try {
+    const tables = db.prepare(`SELECT name FROM sqlite_schema WHERE type = 'table' AND name LIKE 'rx:%' AND name NOT LIKE 'rx:_rxdb_internal:%' ORDER BY name`).pluck().all() as string[];
+    return Object.fromEntries(
+      tables.map((table) => {
+        const rows = db.prepare(`SELECT data FROM "${table}" ORDER BY id`).pluck().all() as string[];
+        const alike = rows.map((data) => {
+          const row = JSON.parse(data) as { isCheckpoint?: string; itemId?: string; checkpointData?: unknown; _rev: string };
+          // The push checkpoint names the newest local write, a time: only its presence counts.
+          // The revisions of checkpoints count how often each was written (RxDB writes one per
+          // pull of 500, the import one per page): only their suffix counts.
+          if (row.isCheckpoint === '1') {
+            // Assigned in place: the keys keep their order, which is compared too.
+            row._rev = row._rev.replace(/^\d+-/, 'n-');
+            if (row.itemId === 'up') row.checkpointData = 'a local checkpoint';
+            return JSON.stringify(row);
+          }
+          return data.replaceAll(token, '<token>');
+        });
+        return [table, alike.map((data) => data.replace(/"lwt":[0-9.e+]+/g, '"lwt":0'))];
+      }),
+    );
+  } finally {
+    db.close();
+  }
+}
+
 async function until(what: string, test: () => Promise<boolean>, timeoutMs = 20_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (!(await test())) {
@@ -142,6 +178,28 @@ describe('a first replica imported page by page', () => {
     } finally {
       await workstation.close();
     }
+  }, 90_000);
+
+  it('stores exactly what RxDB’s replication stores: the same documents and assumed server states, byte for byte but for write times', async () => {
+    await seed(14);
+    const deleted = (await serverDocuments(fixture.server.url, ADMIN, 'tickets')).find((document) => document.id === 't-0005')!;
+    expect(await pushAs(fixture.server.url, ADMIN, 'tickets', [{ assumedMasterState: deleted, newDocumentState: { ...deleted, _deleted: true } }])).toEqual([]);
+    const replicas: Record<string, Record<string, string[]>> = {};
+    // One after the other: RxDB's open core opens at most 13 collections per process.
+    for (const firstReplica of ['protocol', 'import'] as const) {
+      const workstation = await openWorkstation(path.join(fixture.folder, firstReplica), { firstReplica, pullBatchSize: 4 });
+      await workstation.sync.awaitInSync();
+      const { file } = workstation.local;
+      const { token } = workstation.local.db;
+      await workstation.close();
+      replicas[firstReplica] = storedRows(file, token);
+    }
+    const { protocol, import: imported } = replicas as { protocol: Record<string, string[]>; import: Record<string, string[]> };
+    // Every collection and its replication's bookkeeping, with rows in them.
+    expect(Object.keys(protocol).filter((table) => table.startsWith('rx:rx-replication-meta-'))).toHaveLength(8);
+    expect(protocol['rx:tickets:0']).toHaveLength(14);
+    expect(protocol['rx:tickets:0']!.filter((data) => data.includes('"_deleted":true'))).toHaveLength(1);
+    expect(imported).toEqual(protocol);
   }, 90_000);
 
   it('pushes what the clerk wrote before the replica arrived, and hands a page holding a local document to RxDB', async () => {

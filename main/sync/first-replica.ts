@@ -1,7 +1,7 @@
 // A collection's first replica without RxDB's replication protocol: pages pulled from the server
 // are written to the replica together with what RxDB's replication would have written for them —
 // the assumed server state of every document, the pull checkpoint, and the push checkpoint while
-// nothing else wrote — in one SQLite transaction per page. Then RxDB's replication starts and
+// nothing else wrote — in one SQLite transaction per ten pages. Then RxDB's replication starts and
 // carries on from that checkpoint as if it had pulled the pages itself.
 //
 // Why: RxDB writes each pulled document twice (the document, then its assumed server state), in
@@ -28,7 +28,7 @@ import {
 import type { RxReplicationState } from 'rxdb/plugins/replication';
 import { createRevision, now } from 'rxdb/plugins/utils';
 import type { DocumentState, ReplicationCheckpoint } from '../../core/sync';
-import { sqliteInstanceOf, writeInOneTransaction, type StoreTransaction } from '../store/store-transaction';
+import { holdBulkImportSettings, sqliteInstanceOf, writeInOneTransaction, type StoreTransaction } from '../store/store-transaction';
 
 export type PulledPage = { documents: DocumentState[]; checkpoint: ReplicationCheckpoint | undefined };
 
@@ -50,14 +50,28 @@ export type FirstReplicaResult = {
 
 type Meta = RxStorageReplicationMeta<DocumentState, ReplicationCheckpoint | RxStorageDefaultCheckpoint | FirstReplicaMark>;
 type MetaDoc = RxDocumentData<Meta>;
+/**
+ * Pages per transaction (10,000 documents at the server's 1,000 a page). Each transaction
+ * rewrites most leaf pages of every SQL index of the collection (the documents land at random
+ * places of each), so bigger ones write each index page fewer times: at 100k tickets the commits
+ * were the largest cost of the import with one page per transaction (docs/performance.md, Sync).
+ */
+const PAGES_PER_TRANSACTION = 10;
+/**
+ * How long the pages that arrived wait for the next one before they are written anyway: a slow
+ * server must not keep them from the clerk's screens (nor from a stop) for long.
+ */
+const NEXT_PAGE_WAIT_MS = 1_000;
+
 /** What the mark of an unfinished first replica holds. */
 type FirstReplicaMark = { startedAt: number };
 
 /**
  * The meta document that says a first replica by this module is under way: written before its
- * first page, deleted with its last (or when a page hands over to RxDB's replication). A replica that has it resumes here after a crash; one
- * without it but with a pull checkpoint is RxDB's from then on. RxDB only reads the items
- * `up` and `down` of this kind (isCheckpoint '1').
+ * first page, purged with its last (or when a page hands over to RxDB's replication), so that
+ * the bookkeeping left is exactly RxDB's. A replica that has it resumes here after a crash; one
+ * without it but with a pull checkpoint is RxDB's from then on. RxDB only reads the items `up`
+ * and `down` of this kind (isCheckpoint '1').
  */
 const MARK_ITEM = 'first';
 
@@ -65,7 +79,7 @@ const MARK_ITEM = 'first';
  * Imports the collection's documents from the server while its replica is new (or a first
  * replica of this module was interrupted), and stops at the first page that touches a document
  * the replica already holds — RxDB's replication then decides about it, from the checkpoint of
- * the last page imported. Pages already written stay written: each one is atomic.
+ * the last page imported. Pages already written stay written: each transaction of them is atomic.
  */
 export async function importFirstReplica(options: FirstReplicaOptions): Promise<FirstReplicaResult> {
   const { collection, replication, batchSize } = options;
@@ -108,7 +122,7 @@ export async function importFirstReplica(options: FirstReplicaOptions): Promise<
     // A pull checkpoint without the mark: RxDB's replication has pulled before, it goes on.
     if (downAtStart && !markAtStart) return { ...result, outcome: 'not-first' };
 
-    let checkpoint = downAtStart?.checkpointData as ReplicationCheckpoint | undefined;
+    const checkpoint = downAtStart?.checkpointData as ReplicationCheckpoint | undefined;
     // The push checkpoint may follow the imported documents only while nothing else writes to
     // the collection (a clerk working meanwhile): from then on RxDB's push reads on from it.
     let pushCheckpoint = live(ids.up)?.checkpointData as RxStorageDefaultCheckpoint | undefined;
@@ -119,53 +133,123 @@ export async function importFirstReplica(options: FirstReplicaOptions): Promise<
       writeInOneTransaction([meta], (transaction) => writeCheckpoint(transaction, meta, ids.mark, MARK_ITEM, checkpointKey, { startedAt: now() }));
     }
 
+    const count = (page: PulledPage) => {
+      result.pages++;
+      result.documents += page.documents.length;
+    };
+
     /** One page, with everything RxDB's replication would have written for it. */
-    const writePage = (transaction: StoreTransaction, page: PulledPage, last: boolean, time: number) => {
+    const writePage = (transaction: StoreTransaction, page: PulledPage, last: boolean) => {
+      // Each page's own write time, as RxDB's bulkWrite per page would give it: increasing, so
+      // the change order (lwt, id) of the replica is the order of the pages.
+      const time = now();
       if (pushCheckpointFollows && transaction.changesSince(fork, 1, pushCheckpoint).documents.length > 0) pushCheckpointFollows = false;
       let newest: RxStorageDefaultCheckpoint | undefined;
       if (page.documents.length > 0) {
         // What RxDB's downstream stores for a document new to the replica (downstream.ts
-        // persistFromMaster; then the collection's storage wrapper sets _meta and _rev).
-        const forkRows: BulkWriteRow<DocumentState>[] = page.documents.map((document) => ({
-          document: { ...document, _deleted: !!document._deleted, _attachments: {}, _meta: { lwt: time }, _rev: firstRevision } as RxDocumentData<DocumentState>,
-        }));
-        const written = transaction.bulkWrite(fork, forkRows, downstreamContext);
+        // persistFromMaster; then the collection's storage wrapper sets _meta and _rev), in
+        // RxDB's key order (the stored JSON is the same text): the pulled document, then _meta,
+        // _rev, _attachments. The document's JSON text is made once, for both rows that hold it.
+        const serialized = new Map<RxDocumentData<DocumentState>, string>();
+        const states = page.documents.map((document) => {
+          const state = { ...document, _deleted: !!document._deleted };
+          return { state, json: JSON.stringify(state) };
+        });
+        const forkRows: BulkWriteRow<DocumentState>[] = states.map(({ state, json }) => {
+          const bookkeeping = { _meta: { lwt: time }, _rev: firstRevision, _attachments: {} };
+          const document = { ...state, ...bookkeeping } as RxDocumentData<DocumentState>;
+          // Keys the pulled document cannot have (core's schema checks refuse them); were one
+          // there, its place in the text would differ: the store makes the text then.
+          if (!('_meta' in state || '_rev' in state || '_attachments' in state)) serialized.set(document, json.slice(0, -1) + ',' + JSON.stringify(bookkeeping).slice(1));
+          return { document };
+        });
+        const written = transaction.bulkWrite(fork, forkRows, downstreamContext, serialized);
         // Inserts that conflict: the replica holds some of these documents already.
         if (written.error.length > 0 && written.error.every((error) => error.status === 409)) throw new HeldLocally();
         throwOnErrors(collection.name, written);
         newest = written.checkpoint;
-        writeAssumedStates(transaction, meta, page.documents, metaId, checkpointKey);
+        writeAssumedStates(transaction, meta, states, metaId, checkpointKey);
       }
       writeCheckpoint(transaction, meta, ids.down, 'down', checkpointKey, page.checkpoint);
       if (pushCheckpointFollows && newest) {
         writeCheckpoint(transaction, meta, ids.up, 'up', checkpointKey, newest);
         pushCheckpoint = newest;
       }
-      if (last) deleteDocument(transaction, meta, ids.mark, checkpointKey);
+      if (last) transaction.purge(meta, [ids.mark]);
     };
 
-    // The next page is fetched while this one is written.
-    let next = options.pull(checkpoint, batchSize);
-    for (;;) {
-      const page = await next;
-      const last = page.documents.length < batchSize;
-      if (!last) next = options.pull(page.checkpoint, batchSize);
+    /**
+     * Writes the pages, or, when one of them holds a document the replica already has, the pages
+     * before that one (a transaction each) and hands the rest over to RxDB's replication.
+     */
+    const writeOrHandOver = (group: readonly PulledPage[], last: boolean): 'written' | 'local-documents' => {
       try {
-        // A crash loses nothing the server does not still hold, and each page is whole or absent.
-        const time = now();
-        writeInOneTransaction([fork, meta], (transaction) => writePage(transaction, page, last, time), { durability: 'normal' });
+        writePages(group, last);
+        group.forEach(count);
+        return 'written';
       } catch (error) {
-        // The page fetched ahead is not needed; its failure must not become unhandled.
-        if (!last) next.catch(() => undefined);
         if (!(error instanceof HeldLocally)) throw error;
-        // Handed over for good: a later start must not take it for an interrupted import.
-        writeInOneTransaction([meta], (transaction) => deleteDocument(transaction, meta, ids.mark, checkpointKey));
-        return { ...result, outcome: 'local-documents' };
       }
-      checkpoint = page.checkpoint;
-      result.pages++;
-      result.documents += page.documents.length;
-      if (last) return result;
+      for (const page of group) {
+        try {
+          writePages([page], false);
+        } catch (error) {
+          if (!(error instanceof HeldLocally)) throw error;
+          break;
+        }
+        count(page);
+      }
+      // Handed over for good: a later start must not take it for an interrupted import.
+      writeInOneTransaction([meta], (transaction) => transaction.purge(meta, [ids.mark]));
+      return 'local-documents';
+    };
+
+    /** The pages of one transaction, whole: all of them land, or none. */
+    const writePages = (pages: readonly PulledPage[], last: boolean) => {
+      // What writePage decides about the push checkpoint must roll back with the transaction.
+      const before = { pushCheckpoint, pushCheckpointFollows };
+      try {
+        // A crash loses nothing the server does not still hold: no fsync (durability 'normal').
+        writeInOneTransaction([fork, meta], (transaction) => pages.forEach((page, index) => writePage(transaction, page, last && index === pages.length - 1)), { durability: 'normal' });
+      } catch (error) {
+        ({ pushCheckpoint, pushCheckpointFollows } = before);
+        throw error;
+      }
+    };
+
+    const releaseSettings = holdBulkImportSettings(fork);
+    // One page is fetched ahead while the pages before it are written.
+    let next: Promise<PulledPage> | undefined = options.pull(checkpoint, batchSize);
+    /** Pages fetched and checked, not yet written. */
+    let pages: PulledPage[] = [];
+    try {
+      for (;;) {
+        // The pages of one transaction: up to PAGES_PER_TRANSACTION, the end of the feed, or
+        // what has arrived when the next page is slow to come.
+        let last = false;
+        try {
+          while (next && pages.length < PAGES_PER_TRANSACTION) {
+            const page: PulledPage | undefined = pages.length === 0 ? await next : await within(next, NEXT_PAGE_WAIT_MS);
+            if (!page) break;
+            last = page.documents.length < batchSize;
+            next = last ? undefined : options.pull(page.checkpoint, batchSize);
+            pages.push(page);
+            if (last) break;
+          }
+        } catch (error) {
+          // The server failed to answer: what arrived before is written, RxDB goes on from there.
+          if (pages.length > 0) writeOrHandOver(pages, false);
+          throw error;
+        }
+        const outcome = writeOrHandOver(pages, last);
+        pages = [];
+        if (outcome === 'local-documents') return { ...result, outcome };
+        if (last) return result;
+      }
+    } finally {
+      // A page fetched ahead and not needed: its failure must not become unhandled.
+      next?.catch(() => undefined);
+      releaseSettings();
     }
   } finally {
     await meta.close();
@@ -175,38 +259,56 @@ export async function importFirstReplica(options: FirstReplicaOptions): Promise<
 /** Thrown inside a page's transaction to roll it back: RxDB's replication takes the page. */
 class HeldLocally extends Error {}
 
+/** The promise's value, or undefined when it takes longer than `ms`. */
+async function within<T>(promise: Promise<T>, ms: number): Promise<T | undefined> {
+  let timer: NodeJS.Timeout | undefined;
+  try {
+    return await Promise.race([promise, new Promise<undefined>((resolve) => (timer = setTimeout(() => resolve(undefined), ms)))]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
 function throwOnErrors(collection: string, response: { error: unknown[] }): void {
   if (response.error.length > 0) {
     throw new Error(`first replica of ${collection}: the replication's bookkeeping refused ${response.error.length} writes, e.g. ${JSON.stringify(response.error[0]).slice(0, 300)}`);
   }
 }
 
-/** meta-instance.ts getMetaWriteRow: the assumed server state of each document. */
+/**
+ * meta-instance.ts getMetaWriteRow: the assumed server state of each document, holding the
+ * document's state as pulled (`json`: its JSON text, put in the row's text as it is).
+ */
 function writeAssumedStates(
   transaction: StoreTransaction,
   meta: RxStorageInstance<Meta, unknown, unknown, unknown>,
-  documents: readonly DocumentState[],
+  states: readonly { state: DocumentState; json: string }[],
   metaId: (itemId: string, isCheckpoint: '0' | '1') => string,
   checkpointKey: string,
 ): void {
-  const metaIds = documents.map((document) => metaId(document.id as string, '0'));
+  const metaIds = states.map(({ state }) => metaId(state.id as string, '0'));
   const previousStates = transaction.storedByIds(meta, metaIds);
-  const rows = documents.map((document, index): BulkWriteRow<Meta> => {
+  const serialized = new Map<MetaDoc, string>();
+  const rows = states.map(({ state, json }, index): BulkWriteRow<Meta> => {
     const previous = previousStates.get(metaIds[index]!);
+    // In getMetaWriteRow's key order (a previous state keeps its own).
     const assumed: MetaDoc = {
       ...(previous ?? {}),
       id: metaIds[index]!,
       isCheckpoint: '0',
-      itemId: document.id as string,
-      docData: { ...document, _deleted: !!document._deleted },
+      itemId: state.id as string,
+      docData: state,
       _attachments: {},
       _deleted: false,
-      _meta: { lwt: now() },
       _rev: createRevision(checkpointKey, previous),
+      _meta: { lwt: now() },
     };
+    // The text of the row with a placeholder where the document goes: `"docData":0` cannot occur
+    // elsewhere in it (inside a JSON string its quotes would be escaped).
+    serialized.set(assumed, JSON.stringify({ ...assumed, docData: 0 }).replace('"docData":0', () => '"docData":' + json));
     return { previous, document: assumed };
   });
-  throwOnErrors(meta.collectionName, transaction.bulkWrite(meta, rows, 'replication-down-write-meta'));
+  throwOnErrors(meta.collectionName, transaction.bulkWrite(meta, rows, 'replication-down-write-meta', serialized));
 }
 
 /** checkpoint.ts setCheckpoint: one document per direction, stacked on the previous one. */
@@ -223,22 +325,16 @@ function writeCheckpoint(
   const current = previous && !previous._deleted ? previous : undefined;
   // As RxDB: an unchanged checkpoint is not written again.
   if (current && JSON.stringify(current.checkpointData) === JSON.stringify(checkpoint)) return;
+  // In setCheckpoint's key order.
   const document: MetaDoc = {
     id,
     isCheckpoint: '1',
     itemId,
-    checkpointData: current ? stackCheckpoints([current.checkpointData, checkpoint]) : checkpoint,
     _deleted: false,
     _attachments: {},
+    checkpointData: current ? stackCheckpoints([current.checkpointData, checkpoint]) : checkpoint,
     _meta: { lwt: now() },
     _rev: createRevision(checkpointKey, previous),
   } as MetaDoc;
   throwOnErrors(meta.collectionName, transaction.bulkWrite(meta, [{ previous, document }], 'replication-set-checkpoint'));
-}
-
-function deleteDocument(transaction: StoreTransaction, meta: RxStorageInstance<Meta, unknown, unknown, unknown>, id: string, checkpointKey: string): void {
-  const previous = transaction.storedByIds(meta, [id]).get(id);
-  if (!previous || previous._deleted) return;
-  const document = { ...previous, _deleted: true, _meta: { lwt: now() }, _rev: createRevision(checkpointKey, previous) };
-  throwOnErrors(meta.collectionName, transaction.bulkWrite(meta, [{ previous, document }], 'first-replica-done'));
 }

@@ -1,0 +1,189 @@
+/**
+ * The search index's writer, in a worker thread of its own (search-index.ts starts it): FTS5's
+ * inserts, its segment merges and the reading of the changed documents cost a fifth of a first
+ * replica's CPU (docs/performance.md, Sync), which on the service's thread delayed the replica and
+ * every query of the screens. Here they run on another core.
+ *
+ * It reads the collections' changes itself, through a read-only connection of its own to the
+ * database file (WAL: it never blocks the service's writes, and sees only committed ones), with
+ * the same query and the same checkpoint (`{id, lwt}`) as RxDB's getChangedDocumentsSince on our
+ * storage (sqlite-instance.ts changesSince). The checkpoint is saved in the same transaction as
+ * the index rows, so a crash, a restart or a burst of writes never leaves a gap.
+ *
+ * Messages: `{ changed: name, seq }` (something was committed to that collection) and `{ close }`.
+ * Answers `{ indexed: seq }` once every change announced up to `seq` is in the index, or
+ * `{ failed: seq, error }` when indexing failed (the checkpoint did not move; the next change
+ * tries again).
+ */
+import Database from 'better-sqlite3';
+import { getStartIndexStringFromLowerBound, type RxDocumentData, type RxJsonSchema, type RxStorageDefaultCheckpoint } from 'rxdb';
+import { parentPort, workerData } from 'node:worker_threads';
+import type { Message, Ticket } from '../../core/schemas';
+import { encodeIndexString } from './index-columns';
+
+/** What search-index.ts tells the worker about each collection it follows. */
+export type FollowedTable = {
+  name: 'tickets' | 'messages';
+  /** The collection's SQLite table (its name carries the schema version). */
+  table: string;
+  /** The column of the `['_meta.lwt', primary key]` index getChangedDocumentsSince pages by. */
+  lwtColumn: string;
+  lwtFields: string[];
+  schema: RxJsonSchema<RxDocumentData<unknown>>;
+};
+
+export type SearchWorkerData = { searchFile: string; databaseFile: string; followed: FollowedTable[] };
+export type SearchWorkerRequest = { changed: FollowedTable['name']; seq: number } | { close: true };
+export type SearchWorkerReply = { indexed: number } | { failed: number; error: string };
+
+/**
+ * Documents indexed per transaction. Each transaction leaves FTS5 a segment to merge later: a
+ * first replica of a whole council indexes ~400,000 documents, and bigger batches mean fewer,
+ * larger segments (docs/performance.md, Sync).
+ */
+const BATCH = 5_000;
+
+type IndexRow = { key: string; ticketId: string; subject: string; body: string };
+
+function rowOf(name: FollowedTable['name'], doc: RxDocumentData<Ticket> | RxDocumentData<Message>): IndexRow {
+  if (name === 'tickets') {
+    const ticket = doc as RxDocumentData<Ticket>;
+    return { key: 't:' + ticket.id, ticketId: ticket.id, subject: ticket.subject, body: '' };
+  }
+  const message = doc as RxDocumentData<Message>;
+  return { key: 'm:' + message.id, ticketId: message.ticketId, subject: message.subject ?? '', body: message.text };
+}
+
+const quote = (name: string): string => '"' + name.replaceAll('"', '""') + '"';
+
+class SearchWriter {
+  private readonly index: Database.Database;
+  private readonly source: Database.Database;
+  private readonly sql;
+  private readonly changes = new Map<string, { followed: FollowedTable; fromStart: Database.Statement; since: Database.Statement }>();
+
+  constructor(data: SearchWorkerData) {
+    // The tables exist: search-index.ts created them before starting this worker.
+    this.index = new Database(data.searchFile, { timeout: 5_000 });
+    this.index.pragma('journal_mode = WAL');
+    // Derived data, rebuilt from the database when lost: no fsync per transaction.
+    this.index.pragma('synchronous = NORMAL');
+    this.source = new Database(data.databaseFile, { readonly: true, fileMustExist: true, timeout: 5_000 });
+    for (const followed of data.followed) {
+      const table = quote(followed.table);
+      const column = quote(followed.lwtColumn);
+      this.changes.set(followed.name, {
+        followed,
+        fromStart: this.source.prepare(`SELECT data FROM ${table} ORDER BY ${column} LIMIT ?`).pluck(),
+        since: this.source.prepare(`SELECT data FROM ${table} WHERE ${column} > ? ORDER BY ${column} LIMIT ?`).pluck(),
+      });
+    }
+    const db = this.index;
+    this.sql = {
+      findDoc: db.prepare('SELECT rowid FROM search_docs WHERE doc_key = ?').pluck(),
+      insertDoc: db.prepare('INSERT INTO search_docs (doc_key, ticket_id) VALUES (?, ?)'),
+      deleteDoc: db.prepare('DELETE FROM search_docs WHERE rowid = ?'),
+      insertText: db.prepare('INSERT INTO search_fts (rowid, subject, body) VALUES (?, ?, ?)'),
+      deleteText: db.prepare('DELETE FROM search_fts WHERE rowid = ?'),
+      getCheckpoint: db.prepare('SELECT checkpoint FROM search_checkpoints WHERE collection = ?').pluck(),
+      setCheckpoint: db.prepare(
+        'INSERT INTO search_checkpoints (collection, checkpoint) VALUES (?, ?) ON CONFLICT (collection) DO UPDATE SET checkpoint = excluded.checkpoint',
+      ),
+    };
+  }
+
+  /** Indexes one batch of the collection's changes; false once there is nothing more. */
+  indexBatch(name: FollowedTable['name']): boolean {
+    const source = this.changes.get(name)!;
+    const saved = this.sql.getCheckpoint.get(name) as string | undefined;
+    const checkpoint = saved ? (JSON.parse(saved) as RxStorageDefaultCheckpoint) : undefined;
+    // sqlite-instance.ts changesSince: strictly after (lwt, id) in the lwt index's order.
+    const rows = checkpoint
+      ? (source.since.all(encodeIndexString(getStartIndexStringFromLowerBound(source.followed.schema, source.followed.lwtFields, [checkpoint.lwt, checkpoint.id])), BATCH) as string[])
+      : (source.fromStart.all(BATCH) as string[]);
+    if (rows.length === 0) return false;
+    this.index.transaction(() => {
+      let last: RxDocumentData<Ticket | Message> | undefined;
+      for (const data of rows) {
+        const doc = JSON.parse(data) as RxDocumentData<Ticket> & RxDocumentData<Message>;
+        const row = rowOf(name, doc);
+        this.remove(row.key);
+        if (!doc._deleted) this.insert(row);
+        last = doc;
+      }
+      this.sql.setCheckpoint.run(name, JSON.stringify({ id: last!.id, lwt: last!._meta.lwt }));
+    })();
+    return rows.length === BATCH;
+  }
+
+  private remove(key: string): void {
+    const rowid = this.sql.findDoc.get(key) as number | undefined;
+    if (rowid === undefined) return;
+    this.sql.deleteText.run(rowid);
+    this.sql.deleteDoc.run(rowid);
+  }
+
+  private insert(row: IndexRow): void {
+    const { lastInsertRowid } = this.sql.insertDoc.run(row.key, row.ticketId);
+    this.sql.insertText.run(lastInsertRowid, row.subject, row.body);
+  }
+
+  close(): void {
+    this.source.close();
+    this.index.close();
+  }
+}
+
+if (parentPort) {
+  const port = parentPort;
+  const writer = new SearchWriter(workerData as SearchWorkerData);
+  const pending = new Set<FollowedTable['name']>();
+  let announced = 0;
+  let running = false;
+  let closing = false;
+
+  // One batch at a time, yielding between batches so that new announcements and a close are
+  // heard; a collection stays pending until a batch comes back short.
+  const run = () => {
+    if (running) return;
+    running = true;
+    const step = () => {
+      if (closing) {
+        writer.close();
+        port.close();
+        return;
+      }
+      const name = pending.values().next().value;
+      if (name === undefined) {
+        running = false;
+        port.postMessage({ indexed: announced } satisfies SearchWorkerReply);
+        return;
+      }
+      try {
+        if (!writer.indexBatch(name)) pending.delete(name);
+      } catch (error) {
+        // A full disk, say: nothing moved; the next announcement tries again.
+        pending.clear();
+        running = false;
+        port.postMessage({ failed: announced, error: error instanceof Error ? error.message : String(error) } satisfies SearchWorkerReply);
+        return;
+      }
+      setImmediate(step);
+    };
+    setImmediate(step);
+  };
+
+  port.on('message', (request: SearchWorkerRequest) => {
+    if ('close' in request) {
+      closing = true;
+      if (!running) {
+        writer.close();
+        port.close();
+      }
+      return;
+    }
+    announced = Math.max(announced, request.seq);
+    pending.add(request.changed);
+    run();
+  });
+}
