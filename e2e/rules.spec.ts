@@ -111,6 +111,27 @@ test('the rules screen passes axe-core and a supervisor edits, switches off, mov
   await screenshot(page, 'rules-2-editor');
   await rules.expectAccessible();
 
+  // A condition on the citizen, from the keyboard: only people (DNI, NIE) — the preview counts again.
+  await rules.editor.getByRole('button', { name: 'Añadir condición' }).focus();
+  await page.keyboard.press('Enter');
+  const citizen = rules.editor.getByRole('group', { name: 'Condición 2' });
+  await tabTo(citizen.getByRole('combobox', { name: /^Condición 2/ }));
+  await page.keyboard.press('Enter');
+  await page.getByRole('listbox').getByRole('option', { name: 'Ciudadano', exact: true }).focus();
+  await page.keyboard.press('Enter');
+  await expect(citizen.getByRole('combobox', { name: /^Del ciudadano, mirar/ })).toHaveText('Tipo de documento');
+  await tabTo(citizen.getByRole('checkbox', { name: 'Persona (DNI)' }));
+  await page.keyboard.press('Space');
+  await tabTo(citizen.getByRole('checkbox', { name: 'Persona extranjera (NIE)' }));
+  await page.keyboard.press('Space');
+  await expect(citizen.getByRole('checkbox', { name: 'Persona (DNI)' })).toBeChecked();
+  await expect(rules.previewCount).toHaveText(/^Esta regla habría coincidido con \d+ de los últimos \d+ expedientes$/);
+  await screenshot(page, 'rules-2b-citizen');
+  await rules.expectAccessible();
+  // Not this time: the condition goes, and the rule is the words one again.
+  await citizen.getByRole('button', { name: 'Quitar la condición 2' }).click();
+  await expect(citizen).toHaveCount(0);
+
   // Saving with a department missing says so where it is, and saves nothing.
   const action = rules.editor.getByRole('group', { name: 'Acción 1' });
   await rules.choose(/^Departamento/, 'Urbanismo', action);

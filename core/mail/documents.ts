@@ -7,6 +7,7 @@ import { dayOf, yearOf } from '../demo/madrid-time';
 import { dueDateMoved, pauseNote, resumeOnStatusChange, type PauseContext, type PauseResume } from '../routing/pause';
 import { NO_DUE_DATE, UNASSIGNED, type Timestamp } from '../schemas/fields';
 import type { AttachmentMeta, EmailFields, MailAddress, Message } from '../schemas/messages';
+import type { Citizen } from '../schemas/citizens';
 import type { Ticket, TicketPriority } from '../schemas/tickets';
 import { stampTicketEdit, type TicketEdit } from '../sync/ticket-merge';
 import { ticketDocumentId } from './message-ids';
@@ -41,6 +42,8 @@ export type MailTicketDraft = {
   /** The council's mailbox it arrived in. */
   mailbox: string;
   citizenId: string;
+  /** The citizen the sender became or joined (`citizenId`), for rules on citizens; absent without one. */
+  citizen?: Citizen;
   auto: boolean;
   attachmentCount: number;
   receivedAt: Timestamp;
@@ -82,8 +85,9 @@ export function messageFromMail(mail: ReceivedMail, ticketId: string, citizenId:
 }
 
 /** The draft routing decides on. */
-export function ticketDraftOf(mail: ReceivedMail, citizenId: string): MailTicketDraft {
+export function ticketDraftOf(mail: ReceivedMail, citizenId: string, citizen?: Citizen): MailTicketDraft {
   return {
+    ...(citizen && { citizen }),
     subject: cleanSubject(mail.subject),
     text: mail.text.slice(0, 20_000),
     from: mail.email.from,

@@ -3,13 +3,16 @@
  * assignment to clerks. Pure and deterministic; docs/routing.md explains the choices.
  */
 export {
+  FIRST_CONTACT_WINDOW_MS,
   ROUTING_BODY_LIMIT,
   compareRules,
+  foldPlaceName,
   compileRule,
   compileRules,
   ruleProblem,
   type CompiledRule,
   type CompiledRules,
+  type RoutingCitizen,
   type RoutingContext,
   type RoutingTicket,
   type RuleProblem,

@@ -22,8 +22,15 @@ describe('collections', () => {
     expect(COLLECTION_NAMES.length).toBeLessThan(OPEN_CORE_COLLECTION_LIMIT);
   });
 
-  it.each(schemas)('gives %s a version 0 schema keyed by id that refuses unknown fields', (name, schema) => {
-    expect(schema).toMatchObject({ title: name, version: 0, primaryKey: 'id', type: 'object', additionalProperties: false });
+  it.each(schemas)('gives %s a schema keyed by id that refuses unknown fields', (name, schema) => {
+    expect(schema).toMatchObject({ title: name, primaryKey: 'id', type: 'object', additionalProperties: false });
+  });
+
+  it.each(Object.entries(collections))('gives %s a migration strategy for every earlier version, and leaves migrating to the service', (_name, collection) => {
+    const { version } = collection.schema;
+    const strategies = 'migrationStrategies' in collection ? collection.migrationStrategies : {};
+    expect(Object.keys(strategies).map(Number)).toEqual(Array.from({ length: version }, (_, index) => index + 1));
+    if (version > 0) expect('autoMigrate' in collection && collection.autoMigrate).toBe(false);
   });
 
   it.each(schemas)('makes every field of every %s index a required top-level field', (_name, schema) => {

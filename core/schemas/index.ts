@@ -6,7 +6,7 @@ import { calendarSchema, type Calendar } from './calendars';
 import { citizenSchema, type Citizen } from './citizens';
 import { departmentSchema, type Department } from './departments';
 import { messageSchema, type Message } from './messages';
-import { ruleSchema, type Rule } from './rules';
+import { ruleMigrationStrategies, ruleSchema, type Rule } from './rules';
 import { templateSchema, type Template } from './templates';
 import { ticketSchema, type Ticket } from './tickets';
 import { userSchema, type User } from './users';
@@ -38,6 +38,11 @@ export type CollectionName = keyof CollectionDocTypes;
 /**
  * Every collection with its schema. RxDB open-core opens at most 13 collections per process
  * (docs/schemas.md), so a new one is a decision, not a habit.
+ *
+ * A schema past version 0 carries its migration strategies, and `autoMigrate: false`: only the
+ * workstation service, which owns the database file, migrates it, before any screen connects
+ * (main/store/schema-migrations.ts); the screens, the server and the tests open collections
+ * without RxDB's migration plugin (docs/schemas.md, Changing a schema).
  */
 export const collections = {
   tickets: { schema: ticketSchema },
@@ -46,9 +51,11 @@ export const collections = {
   departments: { schema: departmentSchema },
   users: { schema: userSchema },
   templates: { schema: templateSchema },
-  rules: { schema: ruleSchema },
+  rules: { schema: ruleSchema, migrationStrategies: ruleMigrationStrategies, autoMigrate: false },
   calendars: { schema: calendarSchema },
-} as const satisfies { [N in CollectionName]: { schema: RxJsonSchema<CollectionDocTypes[N]> } };
+} as const satisfies {
+  [N in CollectionName]: { schema: RxJsonSchema<CollectionDocTypes[N]>; migrationStrategies?: Record<number, (document: CollectionDocTypes[N]) => CollectionDocTypes[N] | null>; autoMigrate?: boolean };
+};
 
 export const COLLECTION_NAMES = Object.keys(collections) as CollectionName[];
 

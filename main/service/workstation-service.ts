@@ -7,6 +7,7 @@ import { hostname } from 'node:os';
 import path from 'node:path';
 import { API_PATHS, parseLoginResponse, type AuthTokens, type LoginRequest, type SignedInUser } from '../../core/sync';
 import { openLocalDatabase, type LocalDatabase } from '../store/local-database';
+import { describeMigration } from '../store/schema-migrations';
 import { RetryGate, type BackoffPolicy } from '../sync/backoff';
 import { callServer, invalidAnswer, type FetchFunction } from '../sync/server-client';
 import { startSync, type StartSyncOptions, type SyncHandle } from '../sync/start-sync';
@@ -88,6 +89,7 @@ export async function startWorkstationService(options: WorkstationServiceOptions
     writeProfile(options.dataDir, profile);
   }
   const local = await openLocalDatabase({ directory: options.dataDir, name: profile.user.id });
+  for (const migration of local.migrations) log(describeMigration(migration));
   let sync: SyncHandle;
   let accessToken: string | undefined = first?.tokens.accessToken;
   try {

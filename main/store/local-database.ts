@@ -10,6 +10,7 @@ import { wrappedValidateAjvStorage } from 'rxdb/plugins/validate-ajv';
 import { COLLECTION_NAMES, collections, type Collections } from '../../core/schemas';
 import { CONFLICT_HANDLERS } from '../../core/sync/conflict-handlers';
 import { getRxStorageSqlite, type Durability } from './index';
+import { beginSchemaMigrations, completeSchemaMigrations, type SchemaMigration } from './schema-migrations';
 import { SearchIndex, type SearchHit } from './search-index';
 import { isStoreError } from './store-errors';
 
@@ -29,6 +30,8 @@ export type LocalDatabase = {
   readonly db: RxDatabase<Collections>;
   /** The database file, for backups and diagnostics. */
   readonly file: string;
+  /** The collections whose stored documents were migrated to a newer schema on this opening. */
+  readonly migrations: readonly SchemaMigration[];
   search(text: string, options?: { limit?: number }): SearchHit[];
   /** Resolves once the search index has every change written so far. */
   searchCaughtUp(): Promise<void>;
@@ -68,10 +71,19 @@ export async function openLocalDatabase(options: LocalDatabaseOptions): Promise<
     },
   });
   let search: SearchIndex | undefined;
+  let migrations: SchemaMigration[];
   try {
-    // RxDB 16+ takes the conflict handler per collection: tickets merge field by field.
+    // RxDB 16+ takes the conflict handler per collection: tickets merge field by field. The
+    // service owns the file, so it alone migrates collections stored at an older schema version
+    // (autoMigrate: addCollections waits for it), before replication or any screen starts.
+    const migrationMarker = file.replace(/\.sqlite$/, '.migrating.json');
+    await beginSchemaMigrations(db, Object.fromEntries(COLLECTION_NAMES.map((name) => [name, collections[name].schema.version])), migrationMarker);
     await db.addCollections(
-      Object.fromEntries(COLLECTION_NAMES.map((name) => [name, { ...collections[name], conflictHandler: CONFLICT_HANDLERS[name] }])) as unknown as typeof collections,
+      Object.fromEntries(COLLECTION_NAMES.map((name) => [name, { ...collections[name], conflictHandler: CONFLICT_HANDLERS[name], autoMigrate: true }])) as unknown as typeof collections,
+    );
+    migrations = await completeSchemaMigrations(
+      COLLECTION_NAMES.map((name) => db.collections[name]),
+      migrationMarker,
     );
     search = openSearchIndex(file.replace(/\.sqlite$/, '.search.sqlite'));
     await search.follow({ tickets: db.tickets, messages: db.messages });
@@ -84,6 +96,7 @@ export async function openLocalDatabase(options: LocalDatabaseOptions): Promise<
   return {
     db,
     file,
+    migrations,
     search: (text, searchOptions) => index.search(text, searchOptions),
     searchCaughtUp: () => index.caughtUp(),
     async close() {

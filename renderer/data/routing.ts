@@ -1,6 +1,6 @@
 // Where a call or a visit goes when the clerk has not said: the council's routing rules
 // (core/routing), run on the reason and notes as a ticket of that channel would be.
-import { compileRules, routeTicket, type CompiledRules } from '../../core/routing';
+import { compileRules, routeTicket, type CompiledRules, type RoutingCitizen } from '../../core/routing';
 import type { Calendar, Channel, Department, Rule } from '../../core/schemas';
 import { councilCalendarId } from './rules-context';
 
@@ -11,7 +11,17 @@ export function compileCouncilRules(rules: readonly Rule[], calendars: readonly 
   return compileRules(rules, { calendars, departments, ...(defaultCalendarId !== undefined && { defaultCalendarId }) });
 }
 
-export function suggestDepartment(compiled: CompiledRules, input: { channel: Channel; subject: string; body: string; from?: string; now: number }): string | undefined {
-  const decision = routeTicket(compiled, { id: 'draft', channel: input.channel, subject: input.subject, body: input.body, priority: 'normal', receivedAt: input.now, ...(input.from && { from: input.from }) });
+/** The department the rules choose for a call or visit; `citizen` is the one the clerk picked or added. */
+export function suggestDepartment(compiled: CompiledRules, input: { channel: Channel; subject: string; body: string; from?: string; citizen?: RoutingCitizen; now: number }): string | undefined {
+  const decision = routeTicket(compiled, {
+    id: 'draft',
+    channel: input.channel,
+    subject: input.subject,
+    body: input.body,
+    priority: 'normal',
+    receivedAt: input.now,
+    ...(input.from && { from: input.from }),
+    ...(input.citizen && { citizen: input.citizen }),
+  });
   return decision.departmentId || undefined;
 }

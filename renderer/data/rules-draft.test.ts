@@ -16,6 +16,44 @@ describe('the rule editor\'s draft', () => {
     }
   });
 
+  it('reads back a rule with a citizen condition on each attribute, and keeps a language the form does not offer', () => {
+    const draft = newDraft('hacienda', 30);
+    draft.name = 'Empresas de fuera';
+    draft.conditions = [
+      { ...blankCondition('citizen'), citizenAttribute: 'document_type', documentKinds: ['cif'] },
+      { ...blankCondition('citizen'), citizenAttribute: 'postal_code', text: '28950, 28 951', negate: true },
+      { ...blankCondition('citizen'), citizenAttribute: 'municipality', text: 'Villanueva del Prado' },
+      { ...blankCondition('citizen'), citizenAttribute: 'preferred_language', languages: ['ca', 'ca-ES-valencia'] },
+      { ...blankCondition('citizen'), citizenAttribute: 'contact', contacts: ['first_contact'] },
+    ];
+    const { rule, errors } = ruleOfDraft(draft, context, 'rule-empresas', NOW);
+    expect(errors).toEqual([]);
+    expect(rule?.conditions).toEqual([
+      { type: 'citizen', attribute: 'document_type', values: ['cif'] },
+      { type: 'citizen', attribute: 'postal_code', values: ['28950', '28951'], negate: true },
+      { type: 'citizen', attribute: 'municipality', values: ['Villanueva del Prado'] },
+      { type: 'citizen', attribute: 'preferred_language', values: ['ca', 'ca-ES-valencia'] },
+      { type: 'citizen', attribute: 'contact', values: ['first_contact'] },
+    ]);
+    expect(ruleOfDraft(draftOf(rule!), context, 'unused', NOW).rule).toEqual(rule);
+  });
+
+  it('says what is wrong with a citizen condition', () => {
+    const draft = newDraft('hacienda', 30);
+    draft.name = 'Mal';
+    draft.conditions = [
+      { ...blankCondition('citizen'), citizenAttribute: 'postal_code', text: '28950, 2895A' },
+      { ...blankCondition('citizen'), citizenAttribute: 'document_type' },
+      { ...blankCondition('citizen'), citizenAttribute: 'municipality', text: ' ; ' },
+    ];
+    expect(ruleOfDraft(draft, context, 'r', NOW).errors).toEqual([
+      { at: 'condition.0', key: 'badPostalCode', values: { item: '2895A' } },
+      { at: 'condition.1', key: 'chooseOne' },
+      { at: 'condition.2', key: 'listEmpty' },
+    ]);
+    expect(problemError('this version of Ventanilla does not know the condition "weather"')).toEqual({ at: 'rule', key: 'unknownCondition' });
+  });
+
   it('splits typed lists on commas, semicolons and lines, without blanks or repeats', () => {
     expect(splitList(' licencia de obra, obra menor;\n\n obra menor ,')).toEqual(['licencia de obra', 'obra menor']);
   });

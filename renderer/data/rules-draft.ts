@@ -3,9 +3,12 @@
 // and the conversion to a Rule document, with the problems that stop it from being saved, as
 // i18n keys the screen words in Spanish or English.
 import { ruleProblem, type RoutingContext } from '../../core/routing';
-import type { Channel, Rule, RuleAction, RuleActionType, RuleCondition, RuleConditionType, RuleMatch, TicketPriority, TimeWindow, WordField } from '../../core/schemas';
+import type { Channel, CitizenAttribute, CitizenContact, CitizenDocumentKind, Rule, RuleAction, RuleActionType, RuleCondition, RuleConditionType, RuleMatch, TicketPriority, TimeWindow, WordField } from '../../core/schemas';
 
-export const CONDITION_TYPES: readonly RuleConditionType[] = ['words', 'channel', 'mailbox', 'sender', 'sender_domain', 'priority', 'time'];
+export const CONDITION_TYPES: readonly RuleConditionType[] = ['words', 'channel', 'mailbox', 'sender', 'sender_domain', 'citizen', 'priority', 'time'];
+
+/** The languages the citizen form offers (CitizenForm), offered by citizen conditions too. */
+export const CITIZEN_LANGUAGES = ['es', 'en', 'ca', 'eu', 'gl', 'fr'] as const;
 export const ACTION_TYPES: readonly RuleActionType[] = ['set_department', 'set_priority', 'add_tags', 'set_category', 'assign', 'auto_assign', 'auto_reply', 'stop'];
 
 export type ConditionDraft = {
@@ -21,6 +24,11 @@ export type ConditionDraft = {
   match: RuleMatch;
   window: TimeWindow;
   calendarId: string;
+  /** Citizen conditions: which attribute, and its values where they are chosen rather than typed. */
+  citizenAttribute: CitizenAttribute;
+  documentKinds: CitizenDocumentKind[];
+  languages: string[];
+  contacts: CitizenContact[];
 };
 
 export type ActionDraft = {
@@ -56,7 +64,22 @@ let keys = 0;
 const nextKey = () => `k${++keys}`;
 
 export function blankCondition(type: RuleConditionType = 'words'): ConditionDraft {
-  return { key: nextKey(), type, negate: false, channels: [], priorities: [], text: '', field: 'subject_or_body', match: 'any', window: 'outside_working_hours', calendarId: '' };
+  return {
+    key: nextKey(),
+    type,
+    negate: false,
+    channels: [],
+    priorities: [],
+    text: '',
+    field: 'subject_or_body',
+    match: 'any',
+    window: 'outside_working_hours',
+    calendarId: '',
+    citizenAttribute: 'document_type',
+    documentKinds: [],
+    languages: [],
+    contacts: [],
+  };
 }
 
 export function blankAction(type: RuleActionType = 'set_department', departmentId = ''): ActionDraft {
@@ -113,6 +136,20 @@ export function draftOf(rule: Rule): RuleDraft {
           return { ...draft, text: joinList(condition.words), field: condition.field, match: condition.match };
         case 'time':
           return { ...draft, window: condition.window, calendarId: condition.calendarId ?? '' };
+        case 'citizen': {
+          const citizen = { ...draft, citizenAttribute: condition.attribute };
+          switch (condition.attribute) {
+            case 'document_type':
+              return { ...citizen, documentKinds: [...condition.values] };
+            case 'preferred_language':
+              return { ...citizen, languages: [...condition.values] };
+            case 'contact':
+              return { ...citizen, contacts: [...condition.values] };
+            case 'postal_code':
+            case 'municipality':
+              return { ...citizen, text: joinList(condition.values) };
+          }
+        }
       }
     }),
     actions: rule.actions.map((action) => {
@@ -144,6 +181,9 @@ const ADDRESS = /^[^\s@]+@[^\s@]+$/;
 const WORD_MAX = 128;
 const LABEL_MAX = 64;
 const LIST_MAX = 256;
+const MUNICIPALITY_MAX = 128;
+/** A Spanish postal code or its beginning: '28' the province, '28950' the town. */
+const POSTAL_PREFIX = /^[0-9]{1,5}$/;
 
 type Built<T> = { value?: T; errors: DraftError[] };
 
@@ -184,6 +224,30 @@ function conditionOf(draft: ConditionDraft, at: string): Built<RuleCondition> {
     }
     case 'time':
       return { value: { type: 'time', window: draft.window, ...(draft.calendarId && { calendarId: draft.calendarId }), ...negate }, errors: [] };
+    case 'citizen':
+      return citizenConditionOf(draft, at, items, negate);
+  }
+}
+
+function citizenConditionOf(draft: ConditionDraft, at: string, items: string[], negate: { negate?: boolean }): Built<RuleCondition> {
+  const fail = (error: DraftError): Built<RuleCondition> => ({ errors: [error] });
+  switch (draft.citizenAttribute) {
+    case 'document_type':
+      return draft.documentKinds.length === 0 ? fail({ at, key: 'chooseOne' }) : { value: { type: 'citizen', attribute: 'document_type', values: [...draft.documentKinds], ...negate }, errors: [] };
+    case 'preferred_language':
+      return draft.languages.length === 0 ? fail({ at, key: 'chooseOne' }) : { value: { type: 'citizen', attribute: 'preferred_language', values: [...draft.languages], ...negate }, errors: [] };
+    case 'contact':
+      return draft.contacts.length === 0 ? fail({ at, key: 'chooseOne' }) : { value: { type: 'citizen', attribute: 'contact', values: [...draft.contacts], ...negate }, errors: [] };
+    case 'postal_code': {
+      const codes = [...new Set(items.map((item) => item.replace(/\s+/g, '')))];
+      const bad = codes.find((code) => !POSTAL_PREFIX.test(code));
+      const error = listError(at, codes, 5) ?? (bad !== undefined ? { at, key: 'badPostalCode', values: { item: bad } } : undefined);
+      return error ? fail(error) : { value: { type: 'citizen', attribute: 'postal_code', values: codes, ...negate }, errors: [] };
+    }
+    case 'municipality': {
+      const error = listError(at, items, MUNICIPALITY_MAX);
+      return error ? fail(error) : { value: { type: 'citizen', attribute: 'municipality', values: items, ...negate }, errors: [] };
+    }
   }
 }
 
@@ -230,6 +294,8 @@ export function problemError(message: string): DraftError {
   if (calendar) return { at: 'rule', key: 'calendarMissing', values: { id: calendar[1]! } };
   if (message.startsWith('a time condition needs a calendar')) return { at: 'rule', key: 'noCalendar' };
   if (message.startsWith('no word to look for')) return { at: 'rule', key: 'noWord' };
+  if (message.startsWith('no municipality to look for')) return { at: 'rule', key: 'noMunicipality' };
+  if (message.startsWith('this version of Ventanilla does not know')) return { at: 'rule', key: 'unknownCondition' };
   return { at: 'rule', key: 'other', values: { message } };
 }
 

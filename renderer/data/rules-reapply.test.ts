@@ -3,7 +3,7 @@ import { compileRules, previewRule } from '../../core/routing';
 import { rule } from '../../core/routing/test-rules';
 import { plannedIndex } from '../../core/schemas/test-kit';
 import { openTestDatabase, type TestDatabase } from '../../core/schemas/test-kit';
-import { messageSchema, ticketSchema, type Message, type Ticket } from '../../core/schemas';
+import { messageSchema, ticketSchema, type Citizen, type Message, type Ticket } from '../../core/schemas';
 import type { WorkstationDatabase } from '../platform/platform';
 import { editOf, REAPPLY_SLICE, reapplyToDepartment, type ReapplyRunProgress } from './rules-reapply';
 import { newestTickets, previewSample, routingTicketOf } from './rules-tickets';
@@ -28,6 +28,12 @@ function mail(ticketId: string, text: string, createdAt = T, changes: Partial<Me
     ...changes,
   };
 }
+
+function citizen(id: string, changes: Partial<Citizen> = {}): Citizen {
+  return { id, name: `Vecino ${id}`, nameKey: `vecino ${id}`, documentType: 'dni', documentNumber: '12345678Z', emails: [], phones: [], preferredLanguage: 'es', createdAt: T - 1e10, updatedAt: T - 1e10, ...changes };
+}
+
+const companies = rule('Empresas a Hacienda', [{ type: 'citizen', attribute: 'document_type', values: ['cif'] }], [{ type: 'set_department', departmentId: 'hacienda' }], { id: 'rule-empresas' });
 
 const terraces = rule('Terrazas a Urbanismo', [{ type: 'words', field: 'subject_or_body', words: ['terraza'], match: 'any' }], [{ type: 'set_department', departmentId: 'urbanismo' }, { type: 'add_tags', tags: ['terrazas'] }], { id: 'rule-terrazas' });
 
@@ -79,6 +85,28 @@ describe('tickets as the rules see them', () => {
     expect(sample.map((t) => [t.id, t.body])).toEqual([['new', 'Solicito licencia de terraza'], ['closed', ''], ['old', 'Un árbol caído']]);
     const preview = previewRule(terraces, sample, { calendars: [] });
     expect(preview).toEqual({ ok: true, matchedTicketIds: ['new', 'closed'], matched: 2, examined: 3 });
+  });
+});
+
+describe('citizen conditions in the preview and in re-applying', () => {
+  it('see each ticket\'s citizen, as when the ticket arrived', async () => {
+    db = await openTestDatabase(['tickets', 'messages', 'citizens']);
+    const replica = db as unknown as WorkstationDatabase;
+    await db.citizens.bulkInsert([citizen('c-empresa', { documentType: 'cif', documentNumber: 'B12345674' }), citizen('c-vecina')]);
+    await db.tickets.bulkInsert([
+      ticket('empresa', { citizenId: 'c-empresa', lastActivityAt: T }),
+      ticket('vecina', { citizenId: 'c-vecina', lastActivityAt: T - 1 }),
+      ticket('anonima', { lastActivityAt: T - 2 }),
+      // A citizen this replica does not hold (another department's): no citizen condition holds.
+      ticket('ajena', { citizenId: 'c-ajena', lastActivityAt: T - 3 }),
+    ]);
+    const sample = await previewSample(replica);
+    expect(sample.map((t) => [t.id, t.citizen?.documentType])).toEqual([['empresa', 'cif'], ['vecina', 'dni'], ['anonima', undefined], ['ajena', undefined]]);
+    expect(previewRule(companies, sample, { calendars: [] })).toMatchObject({ ok: true, matchedTicketIds: ['empresa'] });
+    const result = await reapplyToDepartment(replica, compileRules([companies], { calendars: [] }), '', { by: 'lucia', now: () => T + 1000 });
+    expect(result).toMatchObject({ examined: 4, changed: 1 });
+    expect((await db.tickets.findOne('empresa').exec())!.toJSON()).toMatchObject({ departmentId: 'hacienda', routedBy: 'rule-empresas' });
+    expect((await db.tickets.findOne('vecina').exec())!.departmentId).toBe('');
   });
 });
 

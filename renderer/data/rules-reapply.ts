@@ -9,7 +9,7 @@
 import { reapplyRules, type CompiledRules, type RouteChange } from '../../core/routing';
 import { stampTicketEdit, type TicketEdit } from '../../core/sync/ticket-merge';
 import type { WorkstationDatabase } from '../platform/platform';
-import { activeTicketsOf, firstMessages, routingTicketOf } from './rules-tickets';
+import { activeTicketsOf, citizensOf, firstMessages, routingTicketOf } from './rules-tickets';
 
 /** Tickets per slice: small enough that a slice and its writes take a few frames. */
 export const REAPPLY_SLICE = 50;
@@ -54,8 +54,8 @@ export async function reapplyToDepartment(db: WorkstationDatabase, compiled: Com
       break;
     }
     const slice = tickets.slice(start, start + REAPPLY_SLICE);
-    const first = await firstMessages(db, slice.map((ticket) => ticket.id));
-    const { changes } = reapplyRules(compiled, slice.map((ticket) => routingTicketOf(ticket, first.get(ticket.id))), { keepManualDepartments: true });
+    const [first, citizens] = await Promise.all([firstMessages(db, slice.map((ticket) => ticket.id)), citizensOf(db, slice)]);
+    const { changes } = reapplyRules(compiled, slice.map((ticket) => routingTicketOf(ticket, first.get(ticket.id), citizens.get(ticket.citizenId))), { keepManualDepartments: true });
     for (const change of changes) {
       const doc = await db.tickets.findOne(change.ticketId).exec();
       if (!doc) continue;

@@ -5,9 +5,11 @@
 //   store reads the index backwards and stops after `limit`, docs/local-database.md), merged;
 // - a department's active tickets: `departmentId, status, …`, one run per active status;
 // - each ticket's first message: `ticketId, createdAt`, limit 1, a few at a time over the remote
-//   storage (an `$in` of ticket ids would scan the index between the smallest and largest id).
-import type { RoutedTicket, RoutingTicket } from '../../core/routing';
-import { TICKET_STATUSES, type Message, type Ticket } from '../../core/schemas';
+//   storage (an `$in` of ticket ids would scan the index between the smallest and largest id);
+// - each ticket's citizen (`citizenId`), by primary key, so citizen conditions see what they see
+//   when a ticket is routed on arrival.
+import type { RoutedTicket, RoutingCitizen, RoutingTicket } from '../../core/routing';
+import { NO_CITIZEN, TICKET_STATUSES, type Citizen, type Message, type Ticket } from '../../core/schemas';
 import type { WorkstationDatabase } from '../platform/platform';
 import { ACTIVE_STATUSES } from './inbox-queries';
 
@@ -20,8 +22,11 @@ const PARALLEL = 24;
 /** A ticket of the sample with what the preview lists of it. */
 export type SampleTicket = RoutedTicket & { reference: string; lastActivityAt: number };
 
-/** The ticket as a rule sees it, with the first message of its thread (absent: a call or visit noted without one). */
-export function routingTicketOf(ticket: Ticket, first: Message | undefined): SampleTicket {
+/**
+ * The ticket as a rule sees it, with the first message of its thread (absent: a call or visit
+ * noted without one) and its citizen (absent: none, or not in this replica).
+ */
+export function routingTicketOf(ticket: Ticket, first: Message | undefined, citizen?: RoutingCitizen): SampleTicket {
   const from = first?.email?.from.address;
   const mailbox = first?.email?.mailbox;
   const routing: RoutingTicket = {
@@ -34,6 +39,7 @@ export function routingTicketOf(ticket: Ticket, first: Message | undefined): Sam
     receivedAt: first?.createdAt ?? ticket.createdAt,
     ...(from && { from }),
     ...(mailbox && { mailbox }),
+    ...(citizen && { citizen }),
   };
   return {
     ...routing,
@@ -59,6 +65,14 @@ export async function firstMessages(db: WorkstationDatabase, ticketIds: readonly
   return found;
 }
 
+/** The citizens of these tickets, by id: one read by primary key. */
+export async function citizensOf(db: WorkstationDatabase, tickets: readonly Ticket[]): Promise<Map<string, Citizen>> {
+  const ids = [...new Set(tickets.map((ticket) => ticket.citizenId).filter((id) => id !== NO_CITIZEN))];
+  if (ids.length === 0) return new Map();
+  const found = await db.citizens.findByIds(ids).exec();
+  return new Map([...found].map(([id, doc]) => [id, doc.toMutableJSON()]));
+}
+
 const newestFirst = (a: Ticket, b: Ticket) => b.lastActivityAt - a.lastActivityAt || (a.id < b.id ? 1 : a.id > b.id ? -1 : 0);
 
 /** The `limit` tickets with the latest activity in the replica, newest first, merged ones left out. */
@@ -75,8 +89,8 @@ export async function newestTickets(db: WorkstationDatabase, limit = PREVIEW_SAM
 /** The preview's sample: the newest tickets with their first messages. */
 export async function previewSample(db: WorkstationDatabase, limit = PREVIEW_SAMPLE): Promise<SampleTicket[]> {
   const tickets = await newestTickets(db, limit);
-  const first = await firstMessages(db, tickets.map((ticket) => ticket.id));
-  return tickets.map((ticket) => routingTicketOf(ticket, first.get(ticket.id)));
+  const [first, citizens] = await Promise.all([firstMessages(db, tickets.map((ticket) => ticket.id)), citizensOf(db, tickets)]);
+  return tickets.map((ticket) => routingTicketOf(ticket, first.get(ticket.id), citizens.get(ticket.citizenId)));
 }
 
 /** The active (new, open, pending) tickets of a department ('' the intake queue), not merged. */

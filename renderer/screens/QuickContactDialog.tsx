@@ -96,7 +96,7 @@ export function QuickContactDialog({ kind, onClose, onFiled }: Props) {
   const rules = useObservable<Rule[]>(() => db.rules.find().$.pipe(map((docs) => docs.map((doc) => doc.toMutableJSON()))), [db], []).value;
   const compiled = useMemo(() => compileCouncilRules(rules, [...directory.calendars.values()], directory.departmentList), [rules, directory.calendars, directory.departmentList]);
   const suggested = useMemo(
-    () => (reason.trim() ? suggestDepartment(compiled, { channel: kind === 'phone_call' ? 'phone' : 'visit', subject: reason, body: notes, from: citizen?.emails[0], now: Date.now() }) : undefined),
+    () => (reason.trim() ? suggestDepartment(compiled, { channel: kind === 'phone_call' ? 'phone' : 'visit', subject: reason, body: notes, from: citizen?.emails[0], ...(citizen && { citizen }), now: Date.now() }) : undefined),
     [compiled, reason, notes, citizen, kind],
   );
   const department = departmentId ?? suggested ?? session.user.departmentIds[0] ?? '';

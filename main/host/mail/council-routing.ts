@@ -38,7 +38,10 @@ export function compileSnapshot(input: { rules: readonly Rule[]; departments: re
   };
 }
 
-/** What the rules see of a mail that opens a ticket. The id is only a label for the rules' trace. */
+/**
+ * What the rules see of a mail that opens a ticket, with the citizen the sender became or
+ * joined. The id is only a label for the rules' trace.
+ */
 export function routingTicketOf(draft: MailTicketDraft): RoutingTicket {
   return {
     id: `mail:${draft.from.address}:${draft.receivedAt}`,
@@ -49,6 +52,7 @@ export function routingTicketOf(draft: MailTicketDraft): RoutingTicket {
     body: draft.text,
     priority: 'normal',
     receivedAt: draft.receivedAt,
+    ...(draft.citizen && { citizen: draft.citizen }),
   };
 }
 

@@ -19,7 +19,7 @@ import { workingCalendar } from '../../../core/calendar';
 import { assignmentCandidates, clerkLoads, departmentCalendar, planNewTicket, type AutoReplyPlan, type NewTicketPlan } from '../../../core/routing';
 import { pickTemplate, renderTemplate, standardValues } from '../../../core/templates';
 import { parseHeaderBlock, type InboundHeaders } from '../../../core/mail/loops';
-import { INTAKE_DEPARTMENT_ID, NO_CITIZEN, UNASSIGNED, type Collections, type Message, type Ticket } from '../../../core/schemas';
+import { INTAKE_DEPARTMENT_ID, NO_CITIZEN, UNASSIGNED, type Citizen, type Collections, type Message, type Ticket } from '../../../core/schemas';
 import { stampTicketEdit } from '../../../core/sync/ticket-merge';
 import type { FinishedCursor, FinishedEntry, MailChannel } from '../../mail';
 import type { AcknowledgementOutcome, Outbox } from '../../mail/outbox';
@@ -188,7 +188,7 @@ export class AfterIngest {
     const loads = clerkLoads(departmentTickets.filter((other) => other.id !== ticket.id), ticket.departmentId);
     try {
       return planNewTicket({
-        ticket: { ...routingTicketOf({ subject: ticket.subject, text: message.text, from: message.email!.from, to: message.email!.to, cc: message.email!.cc, mailbox: message.email!.mailbox, citizenId: message.citizenId, auto: message.auto ?? false, attachmentCount: message.attachments.length, receivedAt: message.createdAt }), id: ticket.id, reference: ticket.reference, tags: ticket.tags },
+        ticket: { ...routingTicketOf({ subject: ticket.subject, text: message.text, from: message.email!.from, to: message.email!.to, cc: message.email!.cc, mailbox: message.email!.mailbox, citizenId: message.citizenId, auto: message.auto ?? false, attachmentCount: message.attachments.length, receivedAt: message.createdAt, ...(citizen && { citizen: citizen.toJSON() as Citizen }) }), id: ticket.id, reference: ticket.reference, tags: ticket.tags },
         language: citizen?.preferredLanguage ?? 'es',
         ...(citizen?.name ? { citizen: { name: citizen.name } } : {}),
         rules: council.rules,

@@ -16,8 +16,20 @@ import Stack from '@mui/material/Stack';
 import TextField from '@mui/material/TextField';
 import Tooltip from '@mui/material/Tooltip';
 import { useTranslation } from 'react-i18next';
-import { CHANNELS, RULE_MATCHES, TICKET_PRIORITIES, TIME_WINDOWS, WORD_FIELDS, type Calendar, type RuleConditionType } from '../../../core/schemas';
-import { CONDITION_TYPES, type ConditionDraft } from '../../data/rules-draft';
+import {
+  CHANNELS,
+  CITIZEN_ATTRIBUTES,
+  CITIZEN_CONTACTS,
+  CITIZEN_DOCUMENT_KINDS,
+  RULE_MATCHES,
+  TICKET_PRIORITIES,
+  TIME_WINDOWS,
+  WORD_FIELDS,
+  type Calendar,
+  type CitizenAttribute,
+  type RuleConditionType,
+} from '../../../core/schemas';
+import { CITIZEN_LANGUAGES, CONDITION_TYPES, type ConditionDraft } from '../../data/rules-draft';
 
 type Props = {
   draft: ConditionDraft;
@@ -77,6 +89,25 @@ export function ConditionRow({ draft, index, calendars, error, readOnly, onChang
     />
   );
 
+  /** The values of a citizen condition: chosen from a list where the list is known, typed where it is not. */
+  const citizenFields = () => {
+    switch (draft.citizenAttribute) {
+      case 'document_type':
+        return checks(t('rules.labels.documentKinds'), CITIZEN_DOCUMENT_KINDS, draft.documentKinds, (value) => t(`rules.documentKinds.${value}`), (documentKinds) => set({ documentKinds }));
+      case 'preferred_language': {
+        // A rule may name a language the form does not offer ('ca-ES-valencia'): it stays listed.
+        const languages = [...CITIZEN_LANGUAGES, ...draft.languages.filter((language) => !(CITIZEN_LANGUAGES as readonly string[]).includes(language))];
+        return checks(t('rules.labels.languages'), languages, draft.languages, (value) => t(`citizen.languages.${value}` as 'citizen.languages.es', { defaultValue: value }), (chosen) => set({ languages: chosen }));
+      }
+      case 'contact':
+        return checks(t('rules.labels.contacts'), CITIZEN_CONTACTS, draft.contacts, (value) => t(`rules.contacts.${value}`), (contacts) => set({ contacts }));
+      case 'postal_code':
+        return listField(t('rules.labels.postalCodes'), t('rules.editor.postalCodeHelp'));
+      case 'municipality':
+        return listField(t('rules.labels.municipalities'), t('rules.editor.municipalityHelp'));
+    }
+  };
+
   let fields;
   switch (draft.type) {
     case 'words':
@@ -103,6 +134,14 @@ export function ConditionRow({ draft, index, calendars, error, readOnly, onChang
     case 'sender_domain':
       fields = listField(t('rules.labels.domains'), t('rules.editor.listHelp'));
       break;
+    case 'citizen':
+      fields = (
+        <>
+          {select('attribute', t('rules.labels.citizenAttribute'), draft.citizenAttribute, CITIZEN_ATTRIBUTES.map((value) => ({ value, label: t(`rules.citizenAttributes.${value}`) })), (attribute) => set({ citizenAttribute: attribute as CitizenAttribute }), 230)}
+          {citizenFields()}
+        </>
+      );
+      break;
     case 'time':
       fields = (
         <>
@@ -127,6 +166,7 @@ export function ConditionRow({ draft, index, calendars, error, readOnly, onChang
           </Tooltip>
         )}
       </Stack>
+      {draft.type === 'citizen' && <FormHelperText>{t(draft.citizenAttribute === 'contact' ? 'rules.editor.contactHelp' : 'rules.editor.citizenHelp')}</FormHelperText>}
       {error && (
         <FormHelperText error id={errorId} role="alert">
           {error}
