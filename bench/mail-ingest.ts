@@ -17,6 +17,7 @@
 import nodemailer from 'nodemailer';
 import { openLocalDatabase } from '../main/store/local-database';
 import { startMailChannel } from '../main/mail/index';
+import { openCitizenDirectory } from '../main/mail/test-support/citizen-directory';
 import { startDovecot } from '../main/mail/test-support/dovecot';
 import { loadAverage, machine, megabytes, ms, numberOption, percentiles, progress, ratio, stringOption, tempFolder } from './support';
 import { mulberry32 } from '../core/demo/random';
@@ -114,7 +115,8 @@ try {
 
   // ── ours: a fresh workstation back-fills the mailbox into documents ──
   const local = await openLocalDatabase({ directory: folder.path, name: 'clerk', durability: DURABILITY });
-  const mail = await startMailChannel({ db: local.db, dataDir: folder.path, durability: DURABILITY, batchSize: BATCH, log: (line) => progress(line) });
+  const citizens = openCitizenDirectory(local.db, folder.path);
+  const mail = await startMailChannel({ db: local.db, dataDir: folder.path, citizens, durability: DURABILITY, batchSize: BATCH, log: (line) => progress(line) });
   const oursStart = performance.now();
   let fetchedAt = 0;
   let heapPeak = 0;
@@ -171,6 +173,7 @@ try {
   }
   lmtp.close();
   await mail.stop();
+  citizens.close();
   await local.close();
 
   const rawPerSec = rawCount / rawSeconds;

@@ -1,28 +1,16 @@
 // A back-fill (a new account on a full mailbox, a workstation back from a week offline) goes in
 // resumable batches with its progress in the status, and new mail that arrives meanwhile is
 // fetched between its batches and processed ahead of it. Against Dovecot.
-import { startDovecot, type TestDovecot } from './test-support/dovecot';
-import { ingested, startMailWorkstation, waitUntil, type MailWorkstation } from './test-support/mail-fixture';
+import { ingested, plainMail, useDovecot, waitUntil } from './test-support/mail-fixture';
 
 const OLD = 1000;
-const old = (n: number) => `From: vecino${n % 50}@correo.test\r\nTo: registro@ayto.test\r\nSubject: Antiguo ${n}\r\nMessage-ID: <antiguo-${n}@correo.test>\r\n\r\nMensaje antiguo ${n}\r\n`;
+const old = (n: number) => plainMail({ from: `vecino${n % 50}@correo.test`, subject: `Antiguo ${n}`, messageId: `antiguo-${n}@correo.test`, text: `Mensaje antiguo ${n}` });
 
-let dovecot: TestDovecot;
-let workstation: MailWorkstation;
-
-beforeAll(async () => {
-  dovecot = await startDovecot();
-  dovecot.writeMaildir(Array.from({ length: OLD }, (_, n) => old(n)));
-}, 30_000);
-
-afterAll(async () => {
-  await workstation?.close();
-  await dovecot?.close();
-});
+const bed = useDovecot({ prepare: (dovecot) => dovecot.writeMaildir(Array.from({ length: OLD }, (_, n) => old(n))) });
 
 describe('a back-fill', () => {
   it('shows its progress as n of m and lets new mail through first', async () => {
-    workstation = await startMailWorkstation(dovecot, { batchSize: 20, pollSeconds: 3600 });
+    const workstation = await bed.startWorkstation({ batchSize: 20, pollSeconds: 3600 });
     const progress: { done: number; total: number }[] = [];
     workstation.mail.onStatus((status) => {
       const current = status.accounts[0]?.progress;
@@ -39,7 +27,7 @@ describe('a back-fill', () => {
         }
       });
     });
-    await dovecot.append(['From: vecina@correo.test\r\nTo: registro@ayto.test\r\nSubject: Urgente\r\nMessage-ID: <nuevo@correo.test>\r\n\r\nHa llegado ahora.\r\n']);
+    await bed.dovecot.append(['From: vecina@correo.test\r\nTo: registro@ayto.test\r\nSubject: Urgente\r\nMessage-ID: <nuevo@correo.test>\r\n\r\nHa llegado ahora.\r\n']);
     const oldDoneBeforeNew = await arrived;
     await ingested(workstation.mail, OLD + 1, 120_000);
 

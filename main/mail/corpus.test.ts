@@ -6,8 +6,7 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Message, Ticket } from '../../core/schemas';
-import { startDovecot, type TestDovecot } from './test-support/dovecot';
-import { ingested, startMailWorkstation, type MailWorkstation } from './test-support/mail-fixture';
+import { ingested, useDovecot, type MailWorkstation } from './test-support/mail-fixture';
 
 // The corpus lives beside the project (../shared/corpus), never in it; VENTANILLA_CORPUS points
 // elsewhere. On a machine without it the suite says so and is skipped, rather than failing
@@ -24,21 +23,15 @@ const files = CORPUS === undefined
         .map((name) => path.join(CORPUS, folder, name)),
     );
 
-let dovecot: TestDovecot;
 let workstation: MailWorkstation;
 
+const bed = useDovecot();
 beforeAll(async () => {
   if (CORPUS === undefined) return;
-  dovecot = await startDovecot();
-  await dovecot.append(files.map((file) => readFileSync(file)));
-  workstation = await startMailWorkstation(dovecot);
+  await bed.dovecot.append(files.map((file) => readFileSync(file)));
+  workstation = await bed.startWorkstation();
   await ingested(workstation.mail, files.length, 120_000);
 }, 180_000);
-
-afterAll(async () => {
-  await workstation?.close();
-  await dovecot?.close();
-});
 
 describe.skipIf(CORPUS === undefined)('the real-world corpus', () => {
   it('is here to be ingested', () => {

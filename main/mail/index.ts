@@ -3,7 +3,7 @@
  * enabled account, the spool, and the processor that turns spooled mail into documents of the
  * clerk's local database. The workstation service starts it beside the sync:
  *
- *   const mail = await startMailChannel({ db: local.db, dataDir, route, log });
+ *   const mail = await startMailChannel({ db: local.db, dataDir, citizens, route, log });
  *   mail.onStatus((status) => …);  await mail.stop();
  *
  * Files, all under `dataDir`: `mail/accounts.json` (accounts, no passwords), `mail/secrets.json`
@@ -16,7 +16,7 @@ import type { Collections } from '../../core/schemas';
 import { backoffDelay, sleep, type BackoffPolicy } from '../sync/backoff';
 import { FileSecretBox, MailAccountStore, type MailAccount, type MailAccountInput, type SecretBox } from './accounts';
 import { BlobWriter } from './blobs';
-import { CitizenLookup } from './citizen-lookup';
+import type { CitizenDirectory } from './citizen-directory';
 import { ImapFetcher, type FetcherStatus } from './imap-fetcher';
 import { MailIngester, type AccountRouter, type BatchReport, type IngesterOptions } from './ingest';
 import type { ParsedInbound } from './parse-mail';
@@ -31,11 +31,17 @@ export type { FetcherStatus } from './imap-fetcher';
 export type { FinishedCursor, FinishedEntry, QuarantineEntry } from './spool';
 export { RAW_RETENTION_MS, type PruneReport } from './raw-retention';
 export type { AccountRouter } from './ingest';
+export type { CitizenDirectory } from './citizen-directory';
 export { defaultRouter } from './ingest';
 
 export type MailChannelOptions = {
   /** The clerk's local database (openLocalDatabase). */
   db: RxDatabase<Collections>;
+  /**
+   * Citizens by e-mail address, to join a sender to a card a clerk made: the workstation's
+   * contact index of this database (main/host/mail/mail-wiring.ts passes it).
+   */
+  citizens: CitizenDirectory;
   /** The workstation's data folder. */
   dataDir: string;
   /** Where passwords are kept; default a 0600 file (the headless service). The app passes a safeStorage box. */
@@ -107,8 +113,6 @@ export async function startMailChannel(options: MailChannelOptions): Promise<Mai
   const secrets = options.secrets ?? new FileSecretBox(path.join(mailDir, 'secrets.json'));
   const accounts = new MailAccountStore(mailDir, secrets);
   const blobs = new BlobWriter(path.join(options.dataDir, 'blobs'), (options.durability ?? 'full') === 'full');
-  const citizens = new CitizenLookup(spool, options.db.citizens);
-  await citizens.start();
   const pool =
     options.parse || options.parseWorkers === 0
       ? undefined
@@ -118,7 +122,7 @@ export async function startMailChannel(options: MailChannelOptions): Promise<Mai
     db: options.db,
     spool,
     blobs,
-    citizens,
+    citizens: options.citizens,
     account: (id) => accountCache.get(id),
     route: options.route,
     ...(options.deadlines && { deadlines: options.deadlines }),
@@ -235,7 +239,6 @@ export async function startMailChannel(options: MailChannelOptions): Promise<Mai
       unsubscribeSpool();
       await pruner.stop();
       await working;
-      citizens.stop();
       await pool?.close();
       spool.close();
       for (const resolve of [...drainWaiters]) resolve();

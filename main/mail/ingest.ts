@@ -8,11 +8,12 @@
  * the spool rows are marked done. The message is written last because its existence is what
  * "seen" means: after a crash anywhere in between, the batch is processed again, every id comes
  * out the same (they derive from Message-IDs and addresses), the citizen and ticket inserts find
- * their documents already there, a ticket update is idempotent (ticketAfterMail), and a message
- * already written is a duplicate. Nothing lost, nothing doubled.
+ * their documents already there, a ticket update is idempotent (ticketAfterMail; the writer of
+ * updates to stored tickets is ticket-updates.ts), and a message already written is a duplicate.
+ * Nothing lost, nothing doubled.
  */
 import { createHash } from 'node:crypto';
-import type { RxDatabase, RxDocument, RxDocumentData } from 'rxdb';
+import type { RxDatabase } from 'rxdb';
 import {
   automaticMail,
   citizenDocumentId,
@@ -26,7 +27,6 @@ import {
   resolveThread,
   returnedMessageIds,
   ticketAfterMail,
-  ticketAfterMails,
   ticketDocumentId,
   ticketDraftOf,
   ticketFromMail,
@@ -39,9 +39,10 @@ import type { PauseContext } from '../../core/routing';
 import { NO_CITIZEN, type Citizen, type Collections, type Message, type Ticket } from '../../core/schemas';
 import type { MailAccount } from './accounts';
 import type { BlobWriter } from './blobs';
-import type { CitizenLookup } from './citizen-lookup';
+import type { CitizenDirectory } from './citizen-directory';
 import { parseRawMail, UnparseableMail, type ParsedInbound } from './parse-mail';
 import { MAX_ATTEMPTS, type MailSpool, type SpoolEntry } from './spool';
+import { applyMailsToStoredTickets } from './ticket-updates';
 
 /** Routing of a new ticket, given the account it arrived in (its default department is the fallback). */
 export type AccountRouter = (account: MailAccount) => MailRouter;
@@ -55,7 +56,8 @@ export type IngesterOptions = {
   db: RxDatabase<Collections>;
   spool: MailSpool;
   blobs: BlobWriter;
-  citizens: CitizenLookup;
+  /** Citizens by e-mail address, for joining a sender to a card a clerk made (the workstation's contact index). */
+  citizens: CitizenDirectory;
   account(id: string): MailAccount | undefined;
   route?: AccountRouter;
   /**
@@ -187,12 +189,15 @@ export class MailIngester {
   private prefetchedMessages = new Map<string, Message>();
   private prefetchedTickets = new Map<string, Ticket>();
   private prefetchedCitizens = new Set<string>();
+  /** The directory's answers in this batch: the clerk's citizen listing an address, if any. */
+  private batchListed = new Map<string, string | undefined>();
 
   private async plan(parsed: { entry: SpoolEntry; inbound: ParsedInbound }[]): Promise<Planned[]> {
     const { db } = this.options;
     this.batchMessages = new Map();
     this.batchTickets = new Map();
     this.batchCitizens = new Map();
+    this.batchListed = new Map();
     this.newTicketIds = new Set();
     // One read for every message any mail of the batch names: its own, In-Reply-To, References.
     const named = new Set<string>();
@@ -243,13 +248,24 @@ export class MailIngester {
     return this.batchTickets.get(id) ?? this.prefetchedTickets.get(id) ?? ((await this.options.db.tickets.findOne(id).exec())?.toJSON() as Ticket | undefined);
   }
 
-  /** The citizen of a sender: the one made from the address, else one a clerk gave it, else a new one (unless `create` is false). */
+  /**
+   * The citizen of a sender: the one made from the address, else one a clerk gave it, else a new
+   * one (unless `create` is false). The derived id is asked first, by primary key, in this batch
+   * and in the database: a citizen made from an earlier mail is found there at once, before the
+   * contact index has caught up with it, so a sender never gets two citizens; and a new sender
+   * gets the same id on every workstation, offline or not.
+   */
   private async citizenOf(address: string, name: string | undefined, at: number, create: boolean): Promise<string> {
     if (address === UNKNOWN_SENDER) return NO_CITIZEN;
     const derived = citizenDocumentId(sha256(citizenIdentity(address)));
     if (this.batchCitizens.has(derived) || this.prefetchedCitizens.has(derived)) return derived;
     if (await this.options.db.citizens.findOne(derived).exec()) return derived;
-    const listed = this.options.citizens.citizensOf(address)[0];
+    // Asked once per address and batch (a new sender's mail asks before threading and again to create).
+    let listed = this.batchListed.get(address);
+    if (!this.batchListed.has(address)) {
+      listed = (await this.options.citizens.citizensWithEmail(address))[0];
+      this.batchListed.set(address, listed);
+    }
     if (listed !== undefined) return listed;
     if (!create) return NO_CITIZEN;
     this.batchCitizens.set(derived, citizenFromSender(derived, { address, ...(name && { name }) }, at));
@@ -321,7 +337,9 @@ export class MailIngester {
       if (existing) {
         this.batchTickets.set(ticketId, ticketAfterMail(existing, mail));
       } else {
-        const route = this.route(account)(ticketDraftOf(mail, citizenId));
+        // Rules may look at the citizen: the one this mail made, or the one already on record.
+        const citizen = this.batchCitizens.get(citizenId) ?? (citizenId !== NO_CITIZEN ? ((await this.options.db.citizens.findOne(citizenId).exec())?.toJSON() as Citizen | undefined) : undefined);
+        const route = this.route(account)(ticketDraftOf(mail, citizenId, citizen));
         this.batchTickets.set(ticketId, ticketFromMail(mail, rootDigest, citizenId, route));
         this.newTicketIds.add(ticketId);
       }
@@ -331,60 +349,6 @@ export class MailIngester {
   }
 
   // ── writing ─────────────────────────────────────────────────────────────────────────────
-
-  /**
-   * Applies the batch's mails to tickets that are already stored, in one write: each row carries
-   * the revision it was computed from, so the storage refuses it (409) if anything — a clerk, the
-   * sync — changed the ticket in between, and that ticket is then done again with
-   * `incrementalModify` on its current state. One commit for the batch instead of one per ticket:
-   * with fsync on every commit that was a third of the processing time.
-   */
-  private async updateTickets(ids: ReadonlySet<string>, fresh: readonly Planned[]): Promise<void> {
-    const { db } = this.options;
-    const deadlines = this.options.deadlines?.();
-    const mailsOf = (id: string) => fresh.filter((plan) => plan.ticketId === id).map((plan) => plan.mail);
-    // Notes of due dates the mails moved, per ticket, from the last application (incrementalModify
-    // may apply again on a newer state).
-    const notes = new Map<string, Message[]>();
-    const apply = (ticket: Ticket, id: string) => {
-      const update = ticketAfterMails(ticket, mailsOf(id), deadlines);
-      notes.set(id, update.notes);
-      return update.ticket;
-    };
-    const stored = await db.tickets.findByIds([...ids]).exec();
-    const rows: { previous: StoredTicket; document: StoredTicket }[] = [];
-    for (const [id, document] of stored) {
-      const previous = document.toMutableJSON(true) as StoredTicket;
-      const { _deleted, _attachments, _meta, _rev, ...ticket } = previous;
-      const next = apply(ticket as Ticket, id);
-      if (next === ticket || _deleted) {
-        notes.delete(id);
-        continue;
-      }
-      rows.push({ previous, document: { ...next, _deleted, _attachments, _meta, _rev } });
-    }
-    if (rows.length === 0) return;
-    // The notes go first: after a crash before the tickets, the replay finds the tickets still
-    // waiting, moves their due dates the same way and finds the notes already there (their ids
-    // derive from the mails). The other order could leave a moved due date without its note.
-    await this.insertNotes([...notes.values()].flat());
-    const result = await db.tickets.storageInstance.bulkWrite(rows, 'mail-ingest-ticket-activity');
-    for (const error of result.error) {
-      const id = String(error.documentId);
-      if (error.status !== 409) throw new Error(`the database refused the update of ticket ${id} (status ${error.status})`);
-      const document = (await db.tickets.findOne(id).exec()) as RxDocument<Ticket> | null;
-      if (!document) continue;
-      await document.incrementalModify((ticket) => apply(ticket as Ticket, id));
-      await this.insertNotes(notes.get(id) ?? []);
-    }
-  }
-
-  /** Notes of moved due dates; one already there (a replay) is fine, a refused one is logged: never hold up the mail. */
-  private async insertNotes(notes: readonly Message[]): Promise<void> {
-    if (notes.length === 0) return;
-    const result = await this.options.db.messages.bulkInsert([...notes]);
-    for (const error of result.error) if (error.status !== 409) this.options.log?.(`the database refused the note of a resumed due date ${String(error.documentId)} (status ${error.status})`);
-  }
 
   /**
    * Writes the batch's documents; returns the spool entries whose documents the database refused
@@ -413,7 +377,10 @@ export class MailIngester {
     // the mails' updates applied to what is stored now, never overwritten with our copy.
     const toUpdate = new Set([...this.batchTickets.keys()].filter((id) => !this.newTicketIds.has(id)));
     for (const conflict of insertResult.error) if (conflict.status === 409) toUpdate.add(String(conflict.documentId));
-    await this.updateTickets(toUpdate, fresh);
+    await applyMailsToStoredTickets(db, toUpdate, (id) => fresh.filter((plan) => plan.ticketId === id).map((plan) => plan.mail), {
+      ...(this.options.deadlines && { deadlines: this.options.deadlines() }),
+      ...(this.options.log && { log: this.options.log }),
+    });
 
     const messages = fresh
       .filter((plan) => !refused.has(plan.entry.id))
@@ -425,9 +392,6 @@ export class MailIngester {
     return refused;
   }
 }
-
-/** A ticket as the storage holds it, with RxDB's revision and meta fields. */
-type StoredTicket = RxDocumentData<Ticket>;
 
 /** What a bulk insert reports: a 409 is a document already there (a replay, a sync); anything else a refusal. */
 type BulkResult = { error: { status: number; documentId: unknown; validationErrors?: unknown }[] };

@@ -4,20 +4,9 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
-import { startDovecot, type TestDovecot } from './test-support/dovecot';
-import { ingested, startMailWorkstation, type MailWorkstation } from './test-support/mail-fixture';
+import { ingested, useDovecot } from './test-support/mail-fixture';
 
-let dovecot: TestDovecot;
-let workstation: MailWorkstation;
-
-beforeAll(async () => {
-  dovecot = await startDovecot();
-}, 30_000);
-
-afterAll(async () => {
-  await workstation?.close();
-  await dovecot?.close();
-});
+const bed = useDovecot();
 
 describe('a 50 MB message', () => {
   it('is spooled whole and its attachment kept byte for byte', async () => {
@@ -46,8 +35,8 @@ describe('a 50 MB message', () => {
       ].join('\r\n'),
     );
     expect(raw.length).toBeGreaterThan(50_000_000);
-    await dovecot.append([raw]);
-    workstation = await startMailWorkstation(dovecot);
+    await bed.dovecot.append([raw]);
+    const workstation = await bed.startWorkstation();
     await ingested(workstation.mail, 1, 120_000);
     const [entry] = workstation.mail.spool.db.prepare('SELECT raw_file, size, state FROM spool').all() as { raw_file: string; size: number; state: string }[];
     expect(entry!.state).toBe('done');

@@ -1,27 +1,19 @@
 // The mailbox is the council's record: ingestion never deletes, moves or flags a message unless
 // the account asks for \Seen (Zammad deletes by default and once emptied a mailbox). Against Dovecot.
-import { startDovecot, type TestDovecot } from './test-support/dovecot';
-import { ingested, startMailWorkstation, waitUntil } from './test-support/mail-fixture';
+import type { DovecotUser } from './test-support/dovecot';
+import { ingested, plainMail, useDovecot, waitUntil } from './test-support/mail-fixture';
 
-let dovecot: TestDovecot;
-
-beforeAll(async () => {
-  dovecot = await startDovecot({
-    users: [
-      { user: 'registro@ayto.test', password: 'secreto-1' },
-      { user: 'urbanismo@ayto.test', password: 'secreto-2' },
-    ],
-  });
-}, 30_000);
-
-afterAll(async () => {
-  await dovecot?.close();
+const bed = useDovecot({
+  users: [
+    { user: 'registro@ayto.test', password: 'secreto-1' },
+    { user: 'urbanismo@ayto.test', password: 'secreto-2' },
+  ],
 });
 
-const mails = [1, 2, 3].map((n) => `From: vecino${n}@correo.test\r\nTo: buzon@ayto.test\r\nSubject: Aviso ${n}\r\nMessage-ID: <untouched-${n}@correo.test>\r\n\r\nTexto ${n}\r\n`);
+const mails = [1, 2, 3].map((n) => plainMail({ from: `vecino${n}@correo.test`, to: 'buzon@ayto.test', subject: `Aviso ${n}`, messageId: `untouched-${n}@correo.test`, text: `Texto ${n}` }));
 
-async function serverFlags(user: (typeof dovecot.users)[number]): Promise<string[][]> {
-  const client = await dovecot.client(user);
+async function serverFlags(user: DovecotUser): Promise<string[][]> {
+  const client = await bed.dovecot.client(user);
   try {
     await client.mailboxOpen('INBOX', { readOnly: true });
     const flags: string[][] = [];
@@ -35,9 +27,9 @@ async function serverFlags(user: (typeof dovecot.users)[number]): Promise<string
 
 describe('the council’s mailbox', () => {
   it('keeps every message, unflagged, after ingestion with the default settings', async () => {
-    const user = dovecot.users[0]!;
-    await dovecot.append(mails, { user });
-    const workstation = await startMailWorkstation(dovecot, { user });
+    const user = bed.dovecot.users[0]!;
+    await bed.dovecot.append(mails, { user });
+    const workstation = await bed.startWorkstation({ user });
     try {
       await ingested(workstation.mail, 3);
       expect(workstation.account.options.markSeen).toBe(false);
@@ -48,9 +40,9 @@ describe('the council’s mailbox', () => {
   });
 
   it('gets \\Seen on what was ingested only when the account asks for it', async () => {
-    const user = dovecot.users[1]!;
-    await dovecot.append(mails, { user });
-    const workstation = await startMailWorkstation(dovecot, { user, markSeen: true });
+    const user = bed.dovecot.users[1]!;
+    await bed.dovecot.append(mails, { user });
+    const workstation = await bed.startWorkstation({ user, markSeen: true });
     try {
       await ingested(workstation.mail, 3);
       // The flags are set at the end of the fetch pass, after the batch is spooled.

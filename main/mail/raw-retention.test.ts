@@ -6,8 +6,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { pruneRawFiles, rawFilesKept, RawPruner } from './raw-retention';
 import { MailSpool } from './spool';
-import { startDovecot, type TestDovecot } from './test-support/dovecot';
-import { ingested, startMailWorkstation, waitUntil, type MailWorkstation } from './test-support/mail-fixture';
+import { ingested, plainMail, useDovecot, waitUntil } from './test-support/mail-fixture';
 
 const DAY = 24 * 60 * 60 * 1000;
 const T0 = Date.UTC(2026, 2, 1);
@@ -113,26 +112,14 @@ describe('pruning the raw files of the spool', () => {
 });
 
 describe('a workstation whose raw mail was pruned', () => {
-  let dovecot: TestDovecot;
-  let workstation: MailWorkstation | undefined;
-
-  const mail = (n: number) => `From: vecina${n}@correo.test\r\nTo: registro@ayto.test\r\nSubject: Solicitud ${n}\r\nMessage-ID: <solicitud-${n}@correo.test>\r\n\r\nTexto ${n}\r\n`;
-
-  beforeAll(async () => {
-    dovecot = await startDovecot();
-    const setup = await dovecot.client();
-    await setup.mailboxCreate('Registro');
-    await setup.logout();
-  }, 30_000);
-  afterAll(async () => {
-    await workstation?.close();
-    await dovecot?.close();
-  });
+  const bed = useDovecot({ folders: ['Registro'] });
+  const mail = (n: number) => plainMail({ from: `vecina${n}@correo.test`, subject: `Solicitud ${n}`, messageId: `solicitud-${n}@correo.test`, text: `Texto ${n}` });
 
   it('fetches only new mail afterwards, and a renumbered folder brings the pruned mail back as duplicates only', async () => {
+    const { dovecot } = bed;
     await dovecot.append([mail(1), mail(2), mail(3)], { folder: 'Registro' });
     // Retention zero; the background run is pushed far away so the test decides when.
-    workstation = await startMailWorkstation(dovecot, { folder: 'Registro', pollSeconds: 1, rawRetention: { retentionMs: 0, firstRunAfterMs: 3_600_000 } });
+    const workstation = await bed.startWorkstation({ folder: 'Registro', pollSeconds: 1, rawRetention: { retentionMs: 0, firstRunAfterMs: 3_600_000 } });
     const { mail: channel, local } = workstation;
     await ingested(channel, 3);
     await new Promise((resolve) => setTimeout(resolve, 5));
@@ -155,7 +142,7 @@ describe('a workstation whose raw mail was pruned', () => {
     await admin.logout();
     await dovecot.append([mail(1), mail(2), mail(3), mail(4), mail(5)], { folder: 'Registro' });
     channel.syncNow();
-    await waitUntil(() => channel.spool.folderState(workstation!.account.id, 'Registro')?.uidValidity !== before.uidValidity, 'the new UIDVALIDITY');
+    await waitUntil(() => channel.spool.folderState(workstation.account.id, 'Registro')?.uidValidity !== before.uidValidity, 'the new UIDVALIDITY');
     await ingested(channel, 9);
     expect(channel.status().spool).toMatchObject({ done: 5, duplicate: 4, quarantined: 0 });
     expect(await local.db.messages.count().exec()).toBe(5);

@@ -6,8 +6,7 @@ import { calendarDoc, localTime, madridCityCalendar as city } from '../../core/c
 import type { PauseContext } from '../../core/routing';
 import type { Message, Ticket } from '../../core/schemas';
 import { stampTicketEdit } from '../../core/sync/ticket-merge';
-import { startDovecot, type TestDovecot } from './test-support/dovecot';
-import { ingested, startMailWorkstation, type MailWorkstation } from './test-support/mail-fixture';
+import { ingested, useMailWorkstation } from './test-support/mail-fixture';
 
 const at = (text: string) => localTime(city, text);
 const endOf = (date: string) => endOfDay(city, city.zone.dayOf(at(`${date} 12:00`)));
@@ -22,21 +21,11 @@ function mail(headers: Record<string, string>, body: string): string {
   return `${lines.join('\r\n')}\r\n\r\n${body}\r\n`;
 }
 
-let dovecot: TestDovecot;
-let workstation: MailWorkstation;
-
-beforeAll(async () => {
-  dovecot = await startDovecot();
-  workstation = await startMailWorkstation(dovecot, { deadlines: () => deadlines, parseWorkers: 0 });
-}, 60_000);
-
-afterAll(async () => {
-  await workstation?.close();
-  await dovecot?.close();
-});
+const bed = useMailWorkstation({ deadlines: () => deadlines, parseWorkers: 0 });
 
 describe('a citizen answering a ticket that waits for them', () => {
   it('reopens it, moves its due date by the working days it waited, and notes it in the timeline once', async () => {
+    const { dovecot, workstation } = bed;
     const { db } = workstation.local;
     await dovecot.append([mail({ Subject: 'Licencia de obra menor', 'Message-ID': '<original-1@correo.test>' }, 'Quiero pedir una licencia.')], { date: new Date(at('2026-03-02 09:00')) });
     await ingested(workstation.mail, 1);

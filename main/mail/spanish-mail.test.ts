@@ -5,8 +5,7 @@ import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import type { Message } from '../../core/schemas';
-import { startDovecot, type TestDovecot } from './test-support/dovecot';
-import { ingested, startMailWorkstation, type MailWorkstation } from './test-support/mail-fixture';
+import { ingested, useMailWorkstation } from './test-support/mail-fixture';
 
 /** A raw message from header lines and body bytes, CRLF line ends, exactly these bytes. */
 function raw(headers: string[], body: Buffer | string): Buffer {
@@ -69,23 +68,14 @@ const WINMAIL = raw(
   ['--b1', 'Content-Type: text/plain; charset=us-ascii', '', 'Adjunto la documentacion.', '--b1', 'Content-Type: application/ms-tnef; name="winmail.dat"', 'Content-Transfer-Encoding: base64', 'Content-Disposition: attachment; filename="winmail.dat"', '', readFileSync(TNEF_SAMPLE).toString('base64').replace(/.{76}/g, '$&\r\n'), '--b1--', ''].join('\r\n'),
 );
 
-let dovecot: TestDovecot;
-let workstation: MailWorkstation;
 let byMessageId: Map<string, Message>;
 
+const bed = useMailWorkstation({ prepare: (dovecot) => dovecot.append([...FIXTURES.map((fixture) => fixture.bytes), WINMAIL]) });
 beforeAll(async () => {
-  dovecot = await startDovecot();
-  await dovecot.append([...FIXTURES.map((fixture) => fixture.bytes), WINMAIL]);
-  workstation = await startMailWorkstation(dovecot);
-  await ingested(workstation.mail, FIXTURES.length + 1);
-  const messages = (await workstation.local.db.messages.find().exec()).map((document) => document.toJSON() as Message);
+  await ingested(bed.workstation.mail, FIXTURES.length + 1);
+  const messages = (await bed.workstation.local.db.messages.find().exec()).map((document) => document.toJSON() as Message);
   byMessageId = new Map(messages.map((message) => [message.email!.messageId, message]));
 }, 120_000);
-
-afterAll(async () => {
-  await workstation?.close();
-  await dovecot?.close();
-});
 
 describe('Spanish mail, byte for byte', () => {
   for (const fixture of FIXTURES) {
@@ -100,7 +90,7 @@ describe('Spanish mail, byte for byte', () => {
   }
 
   it('names the citizen of an RFC 2047 sender as they sign, and finds them by the folded name', async () => {
-    const citizen = (await workstation.local.db.citizens.find({ selector: { nameKey: 'jose munoz ibanez' } }).exec())[0];
+    const citizen = (await bed.workstation.local.db.citizens.find({ selector: { nameKey: 'jose munoz ibanez' } }).exec())[0];
     expect(citizen?.name).toBe('José Muñoz Ibáñez');
     expect(citizen?.emails).toEqual(['jose@correo.test']);
   });

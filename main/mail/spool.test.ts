@@ -27,6 +27,18 @@ describe('the mail spool', () => {
     expect(spool.folderState('acc', 'INBOX')).toEqual({ uidValidity: huge, lastUid: 0, highestModseq: huge + 1n });
   });
 
+  it('drops the address table earlier versions kept, now that the contact index answers, and keeps everything else', () => {
+    spool.resetFolder('acc', 'INBOX', 7n);
+    // As a spool of an earlier version left it: its own address → citizen table and checkpoint.
+    spool.db.exec("CREATE TABLE citizen_emails (address TEXT NOT NULL, citizen_id TEXT NOT NULL, PRIMARY KEY (address, citizen_id)) STRICT, WITHOUT ROWID; INSERT INTO citizen_emails VALUES ('ana@correo.test', 'cit-1')");
+    spool.setMeta('citizen-lookup-checkpoint', '{"id":"cit-1","lwt":1}');
+    spool.close();
+    spool = MailSpool.open(folder, 'normal');
+    expect(spool.db.prepare("SELECT name FROM sqlite_schema WHERE name LIKE 'citizen_emails%'").all()).toEqual([]);
+    expect(spool.getMeta('citizen-lookup-checkpoint')).toBeUndefined();
+    expect(spool.folderState('acc', 'INBOX')).toEqual({ uidValidity: 7n, lastUid: 0 });
+  });
+
   it('records a batch and the new last UID together, and a repeated batch adds nothing', () => {
     spool.resetFolder('acc', 'INBOX', 7n);
     expect(spool.record('acc', 'INBOX', 7n, [message(1), message(2)], 2)).toBe(2);

@@ -8,7 +8,7 @@
  *
  * Also here, per account and folder: UIDVALIDITY, the last UID taken and the HIGHESTMODSEQ seen
  * (CONDSTORE), read with `safeIntegers` because imapflow gives UIDVALIDITY and MODSEQ as BigInt
- * (63-bit MODSEQs do not fit a double); and the address → citizen lookup (citizen-lookup.ts).
+ * (63-bit MODSEQs do not fit a double).
  * One writer per store (STYLE.md): only main/mail opens this file.
  */
 import { closeSync, fsyncSync, mkdirSync, openSync } from 'node:fs';
@@ -106,12 +106,6 @@ CREATE TABLE IF NOT EXISTS quarantine (
   reason TEXT NOT NULL,
   quarantined_at INTEGER NOT NULL
 ) STRICT;
-CREATE TABLE IF NOT EXISTS citizen_emails (
-  address TEXT NOT NULL,
-  citizen_id TEXT NOT NULL,
-  PRIMARY KEY (address, citizen_id)
-) STRICT, WITHOUT ROWID;
-CREATE INDEX IF NOT EXISTS citizen_emails_by_citizen ON citizen_emails (citizen_id);
 CREATE TABLE IF NOT EXISTS meta (
   key TEXT PRIMARY KEY,
   value TEXT NOT NULL
@@ -155,6 +149,9 @@ export class MailSpool {
     const columns = this.db.prepare('PRAGMA table_info(spool)').all() as { name: string }[];
     if (!columns.some((column) => column.name === 'raw_pruned_at')) this.db.exec('ALTER TABLE spool ADD COLUMN raw_pruned_at INTEGER');
     this.db.exec(`CREATE INDEX IF NOT EXISTS spool_prunable ON spool (finished_at, id) WHERE raw_pruned_at IS NULL AND state IN ('done', 'duplicate')`);
+    // Spools made before the workstation's contact index answered "which citizens list this
+    // address" (citizen-directory.ts) kept their own copy of it: gone, with its checkpoint.
+    this.db.exec("DROP TABLE IF EXISTS citizen_emails; DELETE FROM meta WHERE key = 'citizen-lookup-checkpoint';");
   }
 
   /** Opens (creating when missing) the spool in `directory`, e.g. `<dataDir>/mail`. */

@@ -5,8 +5,7 @@
 import { newId } from '../../core/ids';
 import { outgoingMessageId } from '../../core/mail';
 import type { Message, Ticket } from '../../core/schemas';
-import { startDovecot, type TestDovecot } from './test-support/dovecot';
-import { ingested, startMailWorkstation, type MailWorkstation } from './test-support/mail-fixture';
+import { ingested, useMailWorkstation } from './test-support/mail-fixture';
 
 const CITIZEN = 'Ana Ruiz <ana.ruiz@correo.test>';
 const SUBJECT = 'Licencia de obra menor en la calle Mayor 5';
@@ -18,30 +17,19 @@ function mail(headers: Record<string, string | undefined>, body: string): string
   return `${lines.join('\r\n')}\r\n\r\n${body}\r\n`;
 }
 
-let dovecot: TestDovecot;
-let workstation: MailWorkstation;
-
-beforeAll(async () => {
-  dovecot = await startDovecot();
-  workstation = await startMailWorkstation(dovecot);
-}, 60_000);
-
-afterAll(async () => {
-  await workstation?.close();
-  await dovecot?.close();
-});
+const bed = useMailWorkstation();
 
 async function ticketsOf(messageIds: string[]): Promise<string[]> {
-  const messages = (await workstation.local.db.messages.find().exec()).map((document) => document.toJSON() as Message);
+  const messages = (await bed.workstation.local.db.messages.find().exec()).map((document) => document.toJSON() as Message);
   return messageIds.map((id) => messages.find((message) => message.email?.messageId === id)?.ticketId ?? `(no message ${id})`);
 }
 
 describe('a reply thread from mixed clients', () => {
   it('lands in one ticket, whatever each client kept of the threading headers', async () => {
     // 1. Gmail: the original.
-    await dovecot.append([mail({ Subject: SUBJECT, 'Message-ID': '<CAH1=gmail-original@mail.gmail.com>', Date: 'Mon, 2 Mar 2026 09:00:00 +0100' }, 'Buenos días, quiero pedir una licencia.')]);
-    await ingested(workstation.mail, 1);
-    const ticket = (await workstation.local.db.tickets.find().exec())[0]!.toJSON() as Ticket;
+    await bed.dovecot.append([mail({ Subject: SUBJECT, 'Message-ID': '<CAH1=gmail-original@mail.gmail.com>', Date: 'Mon, 2 Mar 2026 09:00:00 +0100' }, 'Buenos días, quiero pedir una licencia.')]);
+    await ingested(bed.workstation.mail, 1);
+    const ticket = (await bed.workstation.local.db.tickets.find().exec())[0]!.toJSON() as Ticket;
     const tag = `[#${ticket.reference}]`;
     const ourReply = '<ventanilla.00000000-0000-7000-8000-000000000001@ayto.test>';
     const thread = [
@@ -64,21 +52,21 @@ describe('a reply thread from mixed clients', () => {
       // 10. A forward with References to the last one.
       mail({ Subject: `Fwd: ${tag} ${SUBJECT}`, 'Message-ID': '<fwd-10@correo.test>', References: '<mangled-9@correo.test>' }, 'Reenvío.'),
     ];
-    await dovecot.append(thread);
-    await ingested(workstation.mail, 10);
+    await bed.dovecot.append(thread);
+    await ingested(bed.workstation.mail, 10);
     const tickets = await ticketsOf(['CAH1=gmail-original@mail.gmail.com', 'CAH2=gmail@mail.gmail.com', 'AM0PR01MB1234@eurprd01.prod.outlook.com', 'tb-4@correo.test', 'webmail-5@correo.test', 'apple-6@icloud.test', 'only-irt-7@correo.test', 'de-8@correo.test', 'mangled-9@correo.test', 'fwd-10@correo.test']);
     expect(new Set(tickets)).toEqual(new Set([ticket.id]));
-    const citizens = await workstation.local.db.citizens.find().exec();
+    const citizens = await bed.workstation.local.db.citizens.find().exec();
     expect(citizens.map((citizen) => citizen.emails)).toEqual([['ana.ruiz@correo.test']]);
   });
 
   it('opens a new ticket for someone else quoting the old subject with its reference', async () => {
-    const [ticket] = (await workstation.local.db.tickets.find().exec()).map((document) => document.toJSON() as Ticket);
-    await dovecot.append([mail({ From: 'Otro Vecino <otro@correo.test>', Subject: `RE: [#${ticket!.reference}] ${SUBJECT}`, 'Message-ID': '<otro-11@correo.test>' }, 'Yo también quiero una licencia.')]);
-    await ingested(workstation.mail, 11);
+    const [ticket] = (await bed.workstation.local.db.tickets.find().exec()).map((document) => document.toJSON() as Ticket);
+    await bed.dovecot.append([mail({ From: 'Otro Vecino <otro@correo.test>', Subject: `RE: [#${ticket!.reference}] ${SUBJECT}`, 'Message-ID': '<otro-11@correo.test>' }, 'Yo también quiero una licencia.')]);
+    await ingested(bed.workstation.mail, 11);
     const [other] = await ticketsOf(['otro-11@correo.test']);
     expect(other).not.toBe(ticket!.id);
-    expect((await workstation.local.db.tickets.findOne(other!).exec())?.subject).toBe(SUBJECT);
+    expect((await bed.workstation.local.db.tickets.findOne(other!).exec())?.subject).toBe(SUBJECT);
   });
 
   it('puts a bounce in the ticket of the message it returns, marked as automatic', async () => {
@@ -113,9 +101,9 @@ describe('a reply thread from mixed clients', () => {
       '--r--',
       '',
     ].join('\r\n');
-    await dovecot.append([bounce]);
-    await ingested(workstation.mail, 12);
-    const messages = (await workstation.local.db.messages.find().exec()).map((document) => document.toJSON() as Message);
+    await bed.dovecot.append([bounce]);
+    await ingested(bed.workstation.mail, 12);
+    const messages = (await bed.workstation.local.db.messages.find().exec()).map((document) => document.toJSON() as Message);
     const report = messages.find((message) => message.email?.messageId === 'bounce-12@correo.test')!;
     expect(report.ticketId).toBe(original);
     expect(report.auto).toBe(true);
@@ -125,18 +113,18 @@ describe('a reply thread from mixed clients', () => {
 
   it('reopens a resolved ticket when its citizen writes again, and only then', async () => {
     const [ticketId] = await ticketsOf(['CAH1=gmail-original@mail.gmail.com']);
-    const document = (await workstation.local.db.tickets.findOne(ticketId!).exec())!;
+    const document = (await bed.workstation.local.db.tickets.findOne(ticketId!).exec())!;
     await document.incrementalPatch({ status: 'resolved' });
-    await dovecot.append([mail({ Subject: `Re: ${SUBJECT}`, 'Message-ID': '<again-13@correo.test>', 'In-Reply-To': '<fwd-10@correo.test>' }, 'Una última pregunta.')]);
-    await ingested(workstation.mail, 13);
-    expect((await workstation.local.db.tickets.findOne(ticketId!).exec())?.status).toBe('open');
+    await bed.dovecot.append([mail({ Subject: `Re: ${SUBJECT}`, 'Message-ID': '<again-13@correo.test>', 'In-Reply-To': '<fwd-10@correo.test>' }, 'Una última pregunta.')]);
+    await ingested(bed.workstation.mail, 13);
+    expect((await bed.workstation.local.db.tickets.findOne(ticketId!).exec())?.status).toBe('open');
   });
 
   it('threads an answer to one of our replies by the Message-ID our outbox gave it', async () => {
     const [ticketId] = await ticketsOf(['CAH1=gmail-original@mail.gmail.com']);
     const replyId = newId();
     const messageId = outgoingMessageId(replyId, 'ayto.test');
-    await workstation.local.db.messages.insert({
+    await bed.workstation.local.db.messages.insert({
       id: replyId,
       kind: 'email_out',
       ticketId: ticketId!,
@@ -148,29 +136,29 @@ describe('a reply thread from mixed clients', () => {
       createdAt: Date.now(),
       auto: false,
     });
-    await dovecot.append([mail({ From: 'Asesor <asesor@gestoria.test>', Subject: 'Re: su consulta', 'Message-ID': '<asesor-14@gestoria.test>', 'In-Reply-To': `<${messageId}>` }, 'Respondo en nombre de la interesada.')]);
-    await ingested(workstation.mail, 14);
+    await bed.dovecot.append([mail({ From: 'Asesor <asesor@gestoria.test>', Subject: 'Re: su consulta', 'Message-ID': '<asesor-14@gestoria.test>', 'In-Reply-To': `<${messageId}>` }, 'Respondo en nombre de la interesada.')]);
+    await ingested(bed.workstation.mail, 14);
     expect(await ticketsOf(['asesor-14@gestoria.test'])).toEqual([ticketId]);
   });
 
   it('joins the sender to a citizen a clerk already has with that address', async () => {
     const clerkMade = newId();
-    await workstation.local.db.citizens.insert({ id: clerkMade, name: 'Bodega Martínez S.L.', nameKey: 'bodega martinez sl', documentNumber: 'B12345678', documentType: 'cif', emails: ['pedidos@bodega.test', 'info@bodega.test'], phones: [], preferredLanguage: 'es', createdAt: 1, updatedAt: 1 });
-    await dovecot.append([mail({ From: 'Bodega <INFO@bodega.test>', Subject: 'Terraza de verano', 'Message-ID': '<bodega-15@bodega.test>' }, 'Solicitamos licencia de terraza.')]);
-    await ingested(workstation.mail, 15);
-    const message = (await workstation.local.db.messages.find().exec()).find((document) => document.email?.messageId === 'bodega-15@bodega.test')!;
+    await bed.workstation.local.db.citizens.insert({ id: clerkMade, name: 'Bodega Martínez S.L.', nameKey: 'bodega martinez sl', documentNumber: 'B12345678', documentType: 'cif', emails: ['pedidos@bodega.test', 'info@bodega.test'], phones: [], preferredLanguage: 'es', createdAt: 1, updatedAt: 1 });
+    await bed.dovecot.append([mail({ From: 'Bodega <INFO@bodega.test>', Subject: 'Terraza de verano', 'Message-ID': '<bodega-15@bodega.test>' }, 'Solicitamos licencia de terraza.')]);
+    await ingested(bed.workstation.mail, 15);
+    const message = (await bed.workstation.local.db.messages.find().exec()).find((document) => document.email?.messageId === 'bodega-15@bodega.test')!;
     expect(message.citizenId).toBe(clerkMade);
-    expect((await workstation.local.db.tickets.findOne(message.ticketId).exec())?.citizenId).toBe(clerkMade);
-    expect((await workstation.local.db.citizens.find().exec()).filter((citizen) => citizen.emails.includes('info@bodega.test'))).toHaveLength(1);
+    expect((await bed.workstation.local.db.tickets.findOne(message.ticketId).exec())?.citizenId).toBe(clerkMade);
+    expect((await bed.workstation.local.db.citizens.find().exec()).filter((citizen) => citizen.emails.includes('info@bodega.test'))).toHaveLength(1);
   });
 
   it('turns the same mail spooled again into nothing new', async () => {
-    const before = { tickets: await workstation.local.db.tickets.count().exec(), messages: await workstation.local.db.messages.count().exec() };
+    const before = { tickets: await bed.workstation.local.db.tickets.count().exec(), messages: await bed.workstation.local.db.messages.count().exec() };
     // As after a crash between the documents and the spool's bookkeeping: every row is pending again.
-    workstation.mail.spool.db.prepare(`UPDATE spool SET state = 'fetched'`).run();
-    await workstation.mail.drained();
-    await ingested(workstation.mail, 15);
-    expect({ tickets: await workstation.local.db.tickets.count().exec(), messages: await workstation.local.db.messages.count().exec() }).toEqual(before);
-    expect(workstation.mail.status().spool.duplicate).toBe(15);
+    bed.workstation.mail.spool.db.prepare(`UPDATE spool SET state = 'fetched'`).run();
+    await bed.workstation.mail.drained();
+    await ingested(bed.workstation.mail, 15);
+    expect({ tickets: await bed.workstation.local.db.tickets.count().exec(), messages: await bed.workstation.local.db.messages.count().exec() }).toEqual(before);
+    expect(bed.workstation.mail.status().spool.duplicate).toBe(15);
   });
 });

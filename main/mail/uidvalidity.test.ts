@@ -2,34 +2,20 @@
 // another server): its UIDVALIDITY changes, every UID means something else, and the fetcher takes
 // the folder again from the start — recognising by Message-ID what it already has, so nothing
 // doubles and the new mail still arrives. Against Dovecot.
-import { startDovecot, type TestDovecot } from './test-support/dovecot';
-import { ingested, startMailWorkstation, waitUntil, type MailWorkstation } from './test-support/mail-fixture';
+import { ingested, plainMail, useDovecot, waitUntil } from './test-support/mail-fixture';
 
-let dovecot: TestDovecot;
-let workstation: MailWorkstation;
+const mail = (n: number) => plainMail({ from: `vecino${n}@correo.test`, subject: `Aviso ${n}`, messageId: `aviso-${n}@correo.test`, text: `Texto ${n}` });
 
-const mail = (n: number) => `From: vecino${n}@correo.test\r\nTo: registro@ayto.test\r\nSubject: Aviso ${n}\r\nMessage-ID: <aviso-${n}@correo.test>\r\n\r\nTexto ${n}\r\n`;
-
-beforeAll(async () => {
-  dovecot = await startDovecot();
-  const setup = await dovecot.client();
-  await setup.mailboxCreate('Registro');
-  await setup.logout();
-}, 30_000);
-
-afterAll(async () => {
-  await workstation?.close();
-  await dovecot?.close();
-});
+const bed = useDovecot({ folders: ['Registro'] });
 
 describe('a folder whose UIDVALIDITY changes', () => {
   it('is taken again from the start without doubling what was already ingested', async () => {
+    const { dovecot } = bed;
     await dovecot.append([mail(1), mail(2), mail(3)], { folder: 'Registro' });
-    workstation = await startMailWorkstation(dovecot, { folder: 'Registro', pollSeconds: 1 });
-    await ingested(workstation.mail, 3);
-    const before = workstation.mail.spool.folderState(workstation.account.id, 'Registro')!;
-    await workstation.mail.stop();
-    await workstation.local.close();
+    const first = await bed.startWorkstation({ folder: 'Registro', pollSeconds: 1 });
+    await ingested(first.mail, 3);
+    const before = first.mail.spool.folderState(first.account.id, 'Registro')!;
+    await first.stop();
 
     // The server renumbers the folder: the same three mails come back under new UIDs, plus a new one.
     const admin = await dovecot.client();
@@ -38,7 +24,7 @@ describe('a folder whose UIDVALIDITY changes', () => {
     await admin.logout();
     await dovecot.append([mail(1), mail(2), mail(3), mail(4)], { folder: 'Registro' });
 
-    workstation = await startMailWorkstation(dovecot, { folder: 'Registro', dataDir: workstation.dataDir, pollSeconds: 1 });
+    const workstation = await bed.startWorkstation({ folder: 'Registro', dataDir: first.dataDir, pollSeconds: 1 });
     await waitUntil(() => workstation.mail.spool.folderState(workstation.account.id, 'Registro')?.uidValidity !== before.uidValidity, 'the new UIDVALIDITY');
     await ingested(workstation.mail, 7);
     expect(workstation.mail.status().spool).toMatchObject({ done: 4, duplicate: 3, quarantined: 0 });

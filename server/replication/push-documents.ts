@@ -3,7 +3,8 @@
  * line both come through here. In order: the envelope (core's parsePushRows), every document
  * against its collection's JSON schema (ajv), the pusher's rights on the collection, then the
  * database push, whose `authorize` checks each row against the stored document inside the
- * transaction. Anything refused is refused whole (nothing stored), answered 400 or 403 with the
+ * transaction. Administrative writes, and replies' delivery states written outside the pusher's
+ * departments (rights.ts `outboxStateWrite`), are audited when accepted. Anything refused is refused whole (nothing stored), answered 400 or 403 with the
  * reason, and written to the audit log with who, what, when and why.
  */
 import type { FastifyBaseLogger } from 'fastify';
@@ -11,7 +12,7 @@ import { parseCollectionName, parsePushRows, type DocumentState, type PushRow } 
 import type { AuditEntryInput, ReplicatedDocument, ServerDatabase } from '../db/index';
 import { ApiFailure } from '../api-errors';
 import type { Actor } from '../auth/tokens';
-import { collectionWriteRefusal, pusherOf, rowWriteRefusal } from './rights';
+import { collectionWriteRefusal, outboxStateWrite, pusherOf, rowWriteRefusal } from './rights';
 import type { ServedCollection, ServedCollections } from './served-collections';
 
 /** Collections whose accepted writes are audited too (administration, not casework). */
@@ -114,8 +115,16 @@ export async function pushAs(env: PushEnvironment, actor: Actor, collectionName:
   }
 
   const rowsById = new Map(rows.map((row) => [idOf(row), row]));
+  // Replies' delivery states written outside the pusher's departments (rights.ts): audited.
+  const outboxStates = new Set<string>();
   const result = await env.db.push(name, rows, {
-    authorize: collection.council ? (input) => rowWriteRefusal(actor, name, input, rowsById.get(input.id)!) : undefined,
+    authorize: collection.council
+      ? (input) => {
+          const refusal = rowWriteRefusal(actor, name, input, rowsById.get(input.id)!);
+          if (refusal === null && outboxStateWrite(actor, name, input)) outboxStates.add(input.id);
+          return refusal;
+        }
+      : undefined,
     pusher: pusherOf(actor),
   });
   if (result.refused.length > 0) {
@@ -152,6 +161,17 @@ export async function pushAs(env: PushEnvironment, actor: Actor, collectionName:
         detail: { role: actor.role, ...origin },
       });
     }
+  }
+  for (const id of changed.filter((written) => outboxStates.has(written))) {
+    const outbox = rowsById.get(id)!.newDocumentState.outbox as { state?: unknown; workstationId?: unknown } | undefined;
+    await audit(env, {
+      userId: actor.userId,
+      action: 'write',
+      collection: name,
+      documentId: id,
+      outcome: 'ok',
+      detail: { role: actor.role, rule: 'outbox-state', state: outbox?.state, workstationId: outbox?.workstationId, ...origin },
+    });
   }
   if (name === 'users' && changed.length > 0) {
     await followUserDocuments(env, actor, changed.map((id) => rowsById.get(id)!.newDocumentState), origin);

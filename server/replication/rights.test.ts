@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { PushAuthorizationInput } from '../db/index';
 import type { Actor } from '../auth/tokens';
-import { canSee, collectionWriteRefusal, pusherOf, readScopes, rowWriteRefusal } from './rights';
+import { canSee, collectionWriteRefusal, outboxStateWrite, pusherOf, readScopes, rowWriteRefusal } from './rights';
 
 const clerk: Actor = { userId: 'ana', role: 'clerk', departmentIds: ['urbanismo'] };
 const supervisor: Actor = { userId: 'eva', role: 'supervisor', departmentIds: ['padron'] };
@@ -72,5 +72,27 @@ describe('rights', () => {
     }
     expect(collectionWriteRefusal(clerk, 'citizens')).toBeNull();
     expect(rowWriteRefusal(clerk, 'citizens', input('*', { scope: '*' }), update({ old: true }))).toBeNull();
+  });
+
+  it('lets the owner of a reply out of their scope write its delivery state and nothing else', () => {
+    const outbox = { state: 'queued', workstationId: 'ws-1', attempts: 0, changedAt: 100 };
+    const reply = { id: 'x', _deleted: false, kind: 'email_out', ticketId: 't', text: 'Hola', authorId: 'ana', auto: false, outbox };
+    const push = (document: Record<string, unknown>, scope = 'padron', stored: Record<string, unknown> = reply): PushAuthorizationInput => ({ id: 'x', document: document as PushAuthorizationInput['document'], scope, stored: { document: stored as PushAuthorizationInput['document'], scope } });
+    const sent = { ...reply, outbox: { ...outbox, state: 'sent', attempts: 1, sentAt: 150, changedAt: 200 } };
+    expect(outboxStateWrite(clerk, 'messages', push(sent))).toBe(true);
+    expect(rowWriteRefusal(clerk, 'messages', push(sent), update(reply))).toBeNull();
+    // In scope the ordinary rules apply; tickets and other messages never take this way.
+    expect(outboxStateWrite(clerk, 'messages', push(sent, 'urbanismo'))).toBe(false);
+    expect(outboxStateWrite(clerk, 'tickets', push(sent))).toBe(false);
+    expect(outboxStateWrite(clerk, 'messages', push({ ...sent, kind: 'note' }, 'padron', { ...reply, kind: 'note' }))).toBe(false);
+    // Anything besides the state, another owner, an older state, a deletion, another author.
+    expect(outboxStateWrite(clerk, 'messages', push({ ...sent, text: 'Otro' }))).toBe(false);
+    expect(outboxStateWrite(clerk, 'messages', push({ ...sent, outbox: { ...sent.outbox, workstationId: 'ws-2' } }))).toBe(false);
+    expect(outboxStateWrite(clerk, 'messages', push({ ...sent, outbox: { ...sent.outbox, changedAt: 100 } }))).toBe(false);
+    expect(outboxStateWrite(clerk, 'messages', push({ ...sent, _deleted: true }))).toBe(false);
+    expect(outboxStateWrite({ ...clerk, userId: 'luis' }, 'messages', push(sent))).toBe(false);
+    // An automatic answer has no author: whoever ingested the mail, which the server cannot tell apart.
+    const acknowledgement = { ...reply, auto: true, authorId: undefined };
+    expect(outboxStateWrite({ ...clerk, userId: 'luis' }, 'messages', push({ ...sent, auto: true, authorId: undefined }, 'padron', acknowledgement))).toBe(true);
   });
 });

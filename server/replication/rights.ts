@@ -16,12 +16,17 @@
  *   offline pushes it already routed: refusing that would lose a citizen's case. They may change
  *   (or conflict with) one only while it is in their scope — then they may also move it anywhere
  *   (routing): a ticket leaves a clerk's departments only if it was theirs before.
+ *   One exception (`outboxStateWrite`): the owner of a reply may push its delivery state (the
+ *   message's `outbox` part, nothing else) while its ticket is in a department not theirs — a
+ *   reply queued before its ticket was routed away still leaves from its workstation's outbox,
+ *   and the other department must see that it left.
  * - citizens: every signed-in user (every clerk serves every citizen).
  * - templates, rules: supervisors, for their own departments (`departmentId`, before and after
  *   the write); council-wide ones (no department) and everything else: administrators.
  * - departments, users, calendars: administrators only.
  * - extra collections (tests): every signed-in user.
  */
+import { isDeepStrictEqual } from 'node:util';
 import { decidePushRow, type DocumentState, type PushRow } from '../../core/sync/replication-protocol';
 import { EVERYONE, type PushAuthorizationInput, type Pusher, type Scope } from '../db/index';
 import type { Actor } from '../auth/tokens';
@@ -80,7 +85,10 @@ export function rowWriteRefusal(actor: Actor, collection: string, input: PushAut
   const what = `${singular(collection)} ${JSON.stringify(input.id)}`;
   if (CASEWORK.has(collection)) {
     if (input.stored === null) return null;
-    if (!canSee(actor, input.stored.scope)) return `${what} is in ${describeScope(input.stored.scope)}, which is not one of yours`;
+    if (!canSee(actor, input.stored.scope)) {
+      if (outboxStateWrite(actor, collection, input)) return null;
+      return `${what} is in ${describeScope(input.stored.scope)}, which is not one of yours`;
+    }
     return null;
   }
   if (SUPERVISED.has(collection)) {
@@ -93,6 +101,42 @@ export function rowWriteRefusal(actor: Actor, collection: string, input: PushAut
     return null;
   }
   return null;
+}
+
+/**
+ * Whether a push to a message out of the pusher's scope is the delivery state of their own reply,
+ * which they may write anyway (docs/replication-api.md, "A reply's delivery state"):
+ * - the stored message is an outgoing mail (`email_out`) with an outbox part, and the pushed one
+ *   equals it in every field but `outbox` (nor is it a deletion);
+ * - the outbox keeps its owner (`workstationId`) and the state is a later one (`changedAt`), so a
+ *   push can only move the state forward, never back;
+ * - the pusher owns it: a clerk's reply is its author's (`authorId`); an automatic answer
+ *   (`auto`, no author) belongs to whichever workstation ingested the mail, and the server cannot
+ *   tell workstations apart (an access token names a user, not a workstation), so any signed-in
+ *   user may write the state of one — every such write is in the audit log with who made it.
+ * A conflict on such a row hands the pusher the stored message: their own reply.
+ */
+export function outboxStateWrite(actor: Actor, collection: string, input: PushAuthorizationInput): boolean {
+  if (collection !== 'messages' || input.stored === null || canSee(actor, input.stored.scope)) return false;
+  const stored = input.stored.document as OutgoingMessage;
+  const pushed = input.document as OutgoingMessage;
+  if (stored.kind !== 'email_out' || pushed._deleted === true || stored._deleted === true) return false;
+  const before = stored.outbox;
+  const after = pushed.outbox;
+  if (!isOutbox(before) || !isOutbox(after)) return false;
+  if (after.workstationId !== before.workstationId || !(after.changedAt > before.changedAt)) return false;
+  const { outbox: _storedOutbox, ...storedRest } = stored;
+  const { outbox: _pushedOutbox, ...pushedRest } = pushed;
+  if (!isDeepStrictEqual({ ...storedRest, _deleted: false }, { ...pushedRest, _deleted: false })) return false;
+  if (typeof stored.authorId === 'string') return stored.authorId === actor.userId;
+  return stored.auto === true;
+}
+
+type OutgoingMessage = DocumentState & { kind?: unknown; authorId?: unknown; auto?: unknown; outbox?: unknown };
+
+function isOutbox(value: unknown): value is { workstationId: string; changedAt: number } {
+  const outbox = value as { workstationId?: unknown; changedAt?: unknown } | undefined;
+  return typeof outbox === 'object' && outbox !== null && typeof outbox.workstationId === 'string' && typeof outbox.changedAt === 'number';
 }
 
 /** The department a template or rule belongs to; the whole council when it names none. */

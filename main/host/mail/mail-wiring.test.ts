@@ -14,7 +14,7 @@ import type { Collections, Ticket, User } from '../../../core/schemas';
 import type { RxDatabase } from 'rxdb';
 import { startDovecot, type TestDovecot } from '../../mail/test-support/dovecot';
 import { startTestSmtpServer, type TestSmtpServer } from '../../mail/test-support/smtp';
-import { waitUntil } from '../../mail/test-support/mail-fixture';
+import { mailAccountForm, waitUntil } from '../../mail/test-support/mail-fixture';
 import { temporaryFolder } from '../../sync/test-support/council';
 import { AppService } from '../app-service';
 import { workstationIdOf } from '../workstation-id';
@@ -83,23 +83,13 @@ async function office(dataDir?: string, secrets?: MailWiringOptions['secrets']):
     await db.rules.bulkInsert(council.rules);
     await db.templates.bulkInsert(council.templates);
     await db.users.bulkInsert([clerk('u-marta', 'Marta Ruiz', ['licencias']), clerk('u-pablo', 'Pablo Gil', ['disciplina'])]);
-    await service.session.mail!.routing.settled();
+    // No account yet: the mail channel starts on demand (main/host/mail-seam.ts).
+    await (await service.session.ensureMail())!.routing.settled();
   }
   return { service, db, events, dataDir: folder };
 }
 
-const form = (overrides: Partial<MailAccountForm> = {}): MailAccountForm => ({
-  name: 'Registro General',
-  address: MAILBOX.user,
-  host: dovecot.host,
-  port: dovecot.port,
-  security: 'none',
-  user: MAILBOX.user,
-  password: MAILBOX.password,
-  defaultDepartmentId: '',
-  smtp: { host: '127.0.0.1', port: smtp.port, security: 'none', user: '' },
-  ...overrides,
-});
+const form = (overrides: Partial<MailAccountForm> = {}): MailAccountForm => mailAccountForm(dovecot, MAILBOX, smtp.port, overrides);
 
 /** The text of a received mail: quoted-printable undone, as UTF-8. */
 function bodyOf(raw: string): string {

@@ -8,7 +8,7 @@
  * `mail/smtp.json` (sending), `mail/outbox.sqlite` (the outbox journal), `mail/uploads.sqlite`
  * (attachments waiting for the server), `mail/after-ingest.json`. docs/mail.md, Wiring.
  */
-import { createReadStream } from 'node:fs';
+import { createReadStream, mkdirSync } from 'node:fs';
 import path from 'node:path';
 import type { Subscription } from 'rxjs';
 import type { RxDatabase } from 'rxdb';
@@ -16,9 +16,10 @@ import type { MailAccountForm, MailAccountView, MailStatusView, OutboxView, Quar
 import type { Collections } from '../../../core/schemas';
 import { BlobClient, BlobStore, BlobUploadQueue } from '../../blobs';
 import { startMailChannel, type FinishedCursor, type MailChannel, type MailChannelOptions, type SecretBox, FileSecretBox } from '../../mail';
-import { Outbox, imapSentCopyLookup, type OutboxStatus } from '../../mail/outbox';
+import { Outbox, centralServerPublisher, imapSentCopyLookup, type OutboxStatus } from '../../mail/outbox';
 import type { BackoffPolicy } from '../../sync/backoff';
 import type { FetchFunction } from '../../sync/server-client';
+import { ContactIndex } from '../contact-index';
 import { CouncilRouting } from './council-routing';
 import { AfterIngest } from './new-mail-tickets';
 import { SmtpSettingsStore, smtpDefaultsOf } from './smtp-settings';
@@ -30,6 +31,12 @@ export type MailWiringOptions = {
   directory: string;
   workstationId: string;
   councilName: () => string;
+  /**
+   * The replica's contact index (the session's, workstation-session.ts): ingestion asks it which
+   * citizens list a sender's address. Without one (the headless service) the wiring keeps its own,
+   * `mail/contacts.sqlite`, and closes it on stop.
+   */
+  contacts?: ContactIndex;
   /**
    * Where mail passwords are kept: a box, or the box of a mail folder (the Electron app's sealed
    * box, shell-secrets.ts). Default: the owner-only file `mail/secrets.json`.
@@ -84,6 +91,15 @@ export async function startMailWiring(options: MailWiringOptions): Promise<MailW
   const smtp = new SmtpSettingsStore(mailDir, secrets);
   const routing = await CouncilRouting.start(options.db);
   const stops: (() => Promise<void> | void)[] = [() => routing.stop()];
+  let contacts = options.contacts;
+  if (!contacts) {
+    mkdirSync(mailDir, { recursive: true });
+    const own = ContactIndex.open(path.join(mailDir, 'contacts.sqlite'), options.db.citizens, (error) => log(`contact index: ${error instanceof Error ? error.message : String(error)}`));
+    // Closed last: the channel's processor may still be asking it while it stops.
+    stops.push(() => own.close());
+    contacts = own;
+  }
+  const index = contacts;
   const subscriptions: Subscription[] = [];
   // Raw mail after AfterIngest's position is still to be read (its headers decide an automatic answer).
   let afterIngestPosition: (() => FinishedCursor) | undefined;
@@ -91,6 +107,7 @@ export async function startMailWiring(options: MailWiringOptions): Promise<MailW
     const channel = await startMailChannel({
       db: options.db,
       dataDir: options.directory,
+      citizens: { citizensWithEmail: (address) => index.citizensOf('email', address) },
       secrets,
       rawRetention: { ...options.channel?.rawRetention, keepAfter: () => afterIngestPosition?.() ?? { finishedAt: 0, id: 0 } },
       route: routing.route,
@@ -117,6 +134,8 @@ export async function startMailWiring(options: MailWiringOptions): Promise<MailW
         return account ? { host: account.host, port: account.port, security: account.security, user: account.user, password: channel.accounts.password(account.id) ?? '' } : undefined;
       }),
       ...(options.outboxBackoff && { backoff: options.outboxBackoff }),
+      // A reply whose ticket left this replica still brings its state to the central server.
+      ...(options.central && { publishAwayState: centralServerPublisher(options.central) }),
       log: (line) => log(`outbox: ${line}`),
     });
     stops.unshift(() => outbox.stop());
@@ -196,6 +215,7 @@ export async function startMailWiring(options: MailWiringOptions): Promise<MailW
     };
 
     let draining: Promise<void> | undefined;
+    let stopped = false;
     return {
       channel,
       outbox,
@@ -256,21 +276,28 @@ export async function startMailWiring(options: MailWiringOptions): Promise<MailW
           quarantinedAt: entry.quarantinedAt,
         })),
       drainUploads() {
-        if (!uploads || !blobClient) return Promise.resolve();
-        draining ??= uploads
-          .drain(blobClient)
+        // The sync says "online" once more while it stops, after the mail has: a stopped wiring
+        // has no queue to drain (its file is closed), and a caller's `void` must never meet a
+        // rejection — an unhandled one ends the service's process.
+        if (!uploads || !blobClient || stopped) return Promise.resolve();
+        draining ??= Promise.resolve()
+          .then(() => uploads.drain(blobClient))
           .then((report) => {
             if (report.error) log(`attachments not uploaded yet (${report.remaining} waiting): ${report.error}`);
             for (const dropped of report.dropped) log(`attachment ${dropped.sha256} cannot be uploaded: ${dropped.reason}`);
           })
+          .catch((error: unknown) => log(`attachments not uploaded: ${error instanceof Error ? error.message : String(error)}`))
           .finally(() => {
             draining = undefined;
           });
         return draining;
       },
       async stop() {
+        stopped = true;
         for (const subscription of subscriptions) subscription.unsubscribe();
         await afterIngest.idle();
+        // An upload under way finishes (or fails) before its queue closes.
+        await draining;
         for (const stop of stops) await stop();
       },
     };

@@ -13,13 +13,12 @@ import type { RxDatabase } from 'rxdb';
 import { startSync, type SyncHandle } from '../../sync/index';
 import { prepareCouncil, pushAs, startCentralServer, type CentralServer } from '../../sync/test-support/central-server';
 import { ADMIN, ANA, COUNCIL, LUIS, ticket } from '../../sync/test-support/council';
-import { startDovecot, type TestDovecot } from '../test-support/dovecot';
-import { waitUntil } from '../test-support/mail-fixture';
+import { useDovecot, waitUntil } from '../test-support/mail-fixture';
 import { startTestSmtpServer, type TestSmtpServer } from '../test-support/smtp';
 import { acknowledgementIdOf, type QueueAcknowledgementInput } from './acknowledgements';
 import { Outbox } from './outbox';
 import { imapSentCopyLookup } from './sent-folder';
-import { messageIdOf, openWorkstationMessages, smtpAccount, temporaryFolder, waitForDocument, type TestWorkstation } from './test-support/outbox-fixtures';
+import { messageIdOf, openWorkstationMessages, smtpAccount, temporaryFolder, useOutboxWorkstation, waitForDocument, type TestWorkstation } from './test-support/outbox-fixtures';
 
 const MAILBOX = { user: 'registro@ayto-villanueva.es', password: 'secreto-de-registro' };
 
@@ -54,52 +53,25 @@ const acknowledgement: QueueAcknowledgementInput = {
 const ACK_MESSAGE_ID = outgoingMessageId(acknowledgementIdOf(citizenMail.id), 'ayto-villanueva.es');
 
 describe('an acknowledgement another workstation already sent', () => {
-  let dovecot: TestDovecot;
-  let smtp: TestSmtpServer;
-  let temp: { folder: string; remove(): void };
-  let workstation: TestWorkstation;
-
-  beforeAll(async () => {
-    dovecot = await startDovecot({ users: [MAILBOX] });
-    const client = await dovecot.client();
-    await client.mailboxCreate('Enviados');
-    await client.logout();
-  }, 60_000);
-  afterAll(() => dovecot.close());
-  beforeEach(async () => {
-    smtp = await startTestSmtpServer();
-    temp = temporaryFolder();
-    workstation = await openWorkstationMessages(temp.folder);
-  });
-  afterEach(async () => {
-    await workstation.close();
-    await smtp.close();
-    temp.remove();
-  });
+  const mailbox = useDovecot({ users: [MAILBOX], folders: ['Enviados'] });
+  const bed = useOutboxWorkstation();
 
   it('is not sent again when the mailbox\'s Sent folder holds it, and a reply of a clerk is not held up by the check', async () => {
+    const { dovecot } = mailbox;
     // The other workstation's copy, filed by the submission server as Exchange or Gmail do.
     await dovecot.append([`From: ${MAILBOX.user}\r\nTo: marta.ruiz@gmail.com\r\nSubject: Re: Solicitud de vado [#2026-7KQ4-M2XD]\r\nMessage-ID: <${ACK_MESSAGE_ID}>\r\nAuto-Submitted: auto-replied\r\n\r\nHemos recibido su solicitud.\r\n`], { folder: 'Enviados' });
-    const outbox = new Outbox({
-      messages: workstation.messages,
+    const outbox = bed.openOutbox({
       workstationId: 'ws-registro-2',
-      journalFile: workstation.journalFile,
-      smtpAccountOf: () => smtpAccount(smtp.port),
       sentCopyLookup: imapSentCopyLookup(() => ({ host: dovecot.host, port: dovecot.port, security: 'none', user: MAILBOX.user, password: MAILBOX.password, timeoutMs: 5_000 })),
     });
-    outbox.start();
-    try {
-      const outcome = await outbox.queueAcknowledgement(acknowledgement);
-      expect(outcome.queued).toBe(true);
-      const recorded = await waitForDocument(workstation.messages, acknowledgementIdOf(citizenMail.id), (message) => message.outbox?.state === 'sent');
-      expect(recorded.outbox?.error).toMatch(/Ya está en la carpeta de enviados \(lo envió otro puesto/);
-      // A clerk's reply is sent whatever the Sent folder holds: only automatic answers are shared.
-      const reply = await outbox.queueReply({ ticket: acknowledgement.ticket, answering: citizenMail, from: acknowledgement.from, mailDomain: 'ayto-villanueva.es', text: 'Le llamaremos para la visita.', authorId: 'usr-ana' });
-      await waitForDocument(workstation.messages, reply.id, (message) => message.outbox?.state === 'sent');
-      expect(smtp.received.map(messageIdOf)).toEqual([reply.email!.messageId]);
-    } finally {
-      await outbox.stop();
-    }
+    const outcome = await outbox.queueAcknowledgement(acknowledgement);
+    expect(outcome.queued).toBe(true);
+    const recorded = await waitForDocument(bed.workstation.messages, acknowledgementIdOf(citizenMail.id), (message) => message.outbox?.state === 'sent');
+    expect(recorded.outbox?.error).toMatch(/Ya está en la carpeta de enviados \(lo envió otro puesto/);
+    // A clerk's reply is sent whatever the Sent folder holds: only automatic answers are shared.
+    const reply = await outbox.queueReply({ ticket: acknowledgement.ticket, answering: citizenMail, from: acknowledgement.from, mailDomain: 'ayto-villanueva.es', text: 'Le llamaremos para la visita.', authorId: 'usr-ana' });
+    await waitForDocument(bed.workstation.messages, reply.id, (message) => message.outbox?.state === 'sent');
+    expect(bed.smtp.received.map(messageIdOf)).toEqual([reply.email!.messageId]);
   });
 });
 

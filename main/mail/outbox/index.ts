@@ -10,6 +10,7 @@ export {
   type QueueAcknowledgementInput,
   type QueueReplyInput,
 } from './outbox';
+export { centralServerPublisher, publishAwayState, type AwayStatePublisher } from './away-states';
 export { outboxStatusOf, type OutboxItem, type OutboxStatus } from './outbox-status';
 export { settleInterruptedSend, type InterruptedVerdict, type SentCopyLookup } from './interrupted-send';
 export { imapSentCopyLookup, type SentFolderAccount } from './sent-folder';

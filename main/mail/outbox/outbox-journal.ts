@@ -11,7 +11,9 @@
  * Each entry also keeps the outbox's own **copy** of the reply, as last written by this outbox:
  * a reply whose ticket leaves the clerk's departments leaves the replica too (the server sends it
  * as a deletion), and the outbox then sends it from this copy and writes its states here, until
- * the document comes back (the ticket is routed back) and gets them. docs/mail.md, Sending.
+ * the document comes back (the ticket is routed back) and gets them; with a central server, each
+ * such state is also pushed to it on its own (away-states.ts), and the journal notes what it took.
+ * docs/mail.md, Sending.
  */
 import Database from 'better-sqlite3';
 import type { Message } from '../../../core/schemas/messages';
@@ -23,6 +25,11 @@ export type JournalEntry = {
   queuedAt: number;
   /** The reply as this outbox last wrote it (absent in entries written before copies were kept). */
   copy?: Message;
+  /**
+   * The copy's `outbox.changedAt` the central server last took from this outbox while the reply
+   * was away from the replica (an away state pushed on its own: away-states.ts).
+   */
+  pushedChangedAt?: number;
 };
 
 export class OutboxJournal {
@@ -53,6 +60,7 @@ export class OutboxJournal {
     // Journals written before the outbox kept its own copy gain the column in place.
     const columns = this.db.prepare('PRAGMA table_info(outbox)').all() as { name: string }[];
     if (!columns.some((column) => column.name === 'copy')) this.db.exec('ALTER TABLE outbox ADD COLUMN copy TEXT');
+    if (!columns.some((column) => column.name === 'pushed_changed_at')) this.db.exec('ALTER TABLE outbox ADD COLUMN pushed_changed_at INTEGER');
   }
 
   static open(file: string): OutboxJournal {
@@ -79,6 +87,11 @@ export class OutboxJournal {
     this.db.prepare('UPDATE outbox SET copy = ? WHERE id = ?').run(JSON.stringify(copy), id);
   }
 
+  /** The central server holds this reply's state of `changedAt` (or a later one), pushed while it was away. */
+  markPushed(id: string, changedAt: number): void {
+    this.db.prepare('UPDATE outbox SET pushed_changed_at = max(coalesce(pushed_changed_at, 0), ?) WHERE id = ?').run(changedAt, id);
+  }
+
   copyOf(id: string): Message | undefined {
     const row = this.db.prepare('SELECT copy FROM outbox WHERE id = ?').get(id) as { copy: string | null } | undefined;
     return row?.copy ? (JSON.parse(row.copy) as Message) : undefined;
@@ -93,8 +106,20 @@ export class OutboxJournal {
   }
 
   entries(): JournalEntry[] {
-    const rows = this.db.prepare('SELECT id, status, queued_at, copy FROM outbox ORDER BY queued_at, id').all() as { id: string; status: 'pending' | 'failed'; queued_at: number; copy: string | null }[];
-    return rows.map((row) => ({ id: row.id, status: row.status, queuedAt: row.queued_at, ...(row.copy && { copy: JSON.parse(row.copy) as Message }) }));
+    const rows = this.db.prepare('SELECT id, status, queued_at, copy, pushed_changed_at FROM outbox ORDER BY queued_at, id').all() as {
+      id: string;
+      status: 'pending' | 'failed';
+      queued_at: number;
+      copy: string | null;
+      pushed_changed_at: number | null;
+    }[];
+    return rows.map((row) => ({
+      id: row.id,
+      status: row.status,
+      queuedAt: row.queued_at,
+      ...(row.copy && { copy: JSON.parse(row.copy) as Message }),
+      ...(row.pushed_changed_at !== null && { pushedChangedAt: row.pushed_changed_at }),
+    }));
   }
 
   /** Remembers that this outbox sent an automatic answer (and forgets those older than `keepAfter`). */

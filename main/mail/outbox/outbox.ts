@@ -24,6 +24,7 @@ import { planAcknowledgement, type AcknowledgementOutcome, type QueueAcknowledge
 import { outboxStatusOf, type OutboxStatus } from './outbox-status';
 import { settleInterruptedSend, type SentCopyLookup } from './interrupted-send';
 import { SmtpSendError, SmtpSender, type OpenAttachment, type SmtpAccount } from './smtp-transport';
+import { publishAwayState, type AwayStatePublisher } from './away-states';
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 
@@ -49,6 +50,11 @@ export type OutboxOptions = {
   openAttachment?: OpenAttachment;
   /** Looks for a sent copy in the mailbox's Sent folder after a crash (interrupted-send.ts). */
   sentCopyLookup?: SentCopyLookup;
+  /**
+   * Pushes the state of a reply away from the replica to the central server (away-states.ts);
+   * without it (an office with no central server) the state waits in the journal for the document.
+   */
+  publishAwayState?: AwayStatePublisher;
   backoff?: BackoffPolicy;
   giveUpAfterMs?: number;
   clock?: () => number;
@@ -223,7 +229,9 @@ export class Outbox {
     const unreachable = new Map<string, number>();
     for (const entry of this.journal.entries()) {
       if (this.stopping.signal.aborted) return;
-      if (entry.status === 'failed') continue;
+      // A failed reply waits for a clerk; its state may still have to reach the server.
+      const awayStateToPush = this.options.publishAwayState !== undefined && (entry.pushedChangedAt ?? 0) < (entry.copy?.outbox?.changedAt ?? 0);
+      if (entry.status === 'failed' && !awayStateToPush) continue;
       const found = await this.current(entry);
       if (!found) {
         // Queued a moment ago and still being inserted, or lost to a crash before its insert
@@ -235,7 +243,12 @@ export class Outbox {
         continue;
       }
       const { message, away } = found;
-      // Sent while away from the replica: the state waits in the journal for the document to come back.
+      if (away && this.options.publishAwayState) {
+        const published = await publishAwayState(this.journal, entry, message, this.options.workstationId, this.options.publishAwayState, this.options.log);
+        if (!published) nextDue = Math.min(nextDue ?? Infinity, this.clock() + (this.options.backoff ?? OUTBOX_BACKOFF).initialMs);
+      }
+      if (entry.status === 'failed') continue;
+      // Sent while away from the replica: nothing left to do here but bring the state to the server.
       if (away && message.outbox?.state === 'sent') continue;
       const outbox = message.outbox;
       // Replication may have replaced our copy with another workstation's (the same acknowledgement
@@ -373,8 +386,11 @@ export class Outbox {
     return currentReply(this.options.messages, this.journal, this.options.workstationId, entry);
   }
 
-  private record(id: string, change: (current: OutboxFields) => OutboxFields | undefined): Promise<Located | undefined> {
-    return recordReplyState(this.options.messages, this.journal, this.options.workstationId, id, (outbox) => this.nextChange(outbox), change);
+  private async record(id: string, change: (current: OutboxFields) => OutboxFields | undefined): Promise<Located | undefined> {
+    const recorded = await recordReplyState(this.options.messages, this.journal, this.options.workstationId, id, (outbox) => this.nextChange(outbox), change);
+    // A state written into the copy of a reply away from the replica: one more pass pushes it.
+    if (recorded?.away && this.options.publishAwayState) this.again = true;
+    return recorded;
   }
 
   /** A change time later than the last one even if the clock went back (the later state wins a conflict). */

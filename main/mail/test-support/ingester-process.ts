@@ -8,6 +8,7 @@
  */
 import { openLocalDatabase } from '../../store/local-database';
 import { startMailChannel } from '../index';
+import { openCitizenDirectory } from './citizen-directory';
 
 export type IngesterProcessOptions = {
   dataDir: string;
@@ -21,7 +22,8 @@ const send = (message: unknown) => process.send?.(message);
 
 try {
   const local = await openLocalDatabase({ directory: options.dataDir, name: 'clerk', durability: 'normal' });
-  const mail = await startMailChannel({ db: local.db, dataDir: options.dataDir, durability: 'normal', backoff: { initialMs: 100, maxMs: 500 }, batchSize: options.batchSize ?? 10 });
+  const citizens = openCitizenDirectory(local.db, options.dataDir);
+  const mail = await startMailChannel({ db: local.db, dataDir: options.dataDir, citizens, durability: 'normal', backoff: { initialMs: 100, maxMs: 500 }, batchSize: options.batchSize ?? 10 });
   if (mail.accounts.list().length === 0 && options.account) {
     const { password, ...account } = options.account;
     await mail.saveAccount({ name: 'Registro', security: 'none', address: account.user, ...account, options: { batchSize: options.fetchBatchSize ?? 20, pollSeconds: 5 } }, password);
@@ -30,6 +32,7 @@ try {
     if (message.op === 'stop') {
       void mail
         .stop()
+        .then(() => citizens.close())
         .then(() => local.close())
         .finally(() => process.exit(0));
       return;

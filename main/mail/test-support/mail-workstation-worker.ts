@@ -9,6 +9,7 @@
 import type { CollectionName } from '../../../core/schemas';
 import { startWorkstationService } from '../../service/workstation-service';
 import { startMailChannel, type MailChannel } from '../index';
+import { openCitizenDirectory, type TestCitizenDirectory } from './citizen-directory';
 
 export type MailWorkerOptions = {
   dataDir: string;
@@ -38,11 +39,13 @@ const service = await startWorkstationService({
   process.exit(1);
 });
 let mail: MailChannel | undefined;
+let citizens: TestCitizenDirectory | undefined;
 
 async function run(command: MailWorkerCommand): Promise<unknown> {
   switch (command.op) {
     case 'start-mail': {
-      mail = await startMailChannel({ db: service.local.db, dataDir: options.dataDir, durability: 'normal', backoff: { initialMs: 100, maxMs: 1_000 } });
+      citizens = openCitizenDirectory(service.local.db, options.dataDir);
+      mail = await startMailChannel({ db: service.local.db, dataDir: options.dataDir, citizens, durability: 'normal', backoff: { initialMs: 100, maxMs: 1_000 } });
       const { password, ...account } = options.account;
       await mail.saveAccount({ name: 'Registro', security: 'none', address: account.user, ...account }, password);
       return true;
@@ -62,6 +65,7 @@ async function run(command: MailWorkerCommand): Promise<unknown> {
     }
     case 'stop':
       await mail?.stop();
+      citizens?.close();
       await service.stop();
       setImmediate(() => process.exit(0));
       return true;

@@ -2,7 +2,8 @@
  * For the outbox's tests: a workstation's `messages` collection on our SQLite storage (the same
  * storage, validation and conflict handler as the local database; only `messages`, so several
  * workstations fit in one process under RxDB's open-core limit of 13 collections), reopened from
- * the same folder after a "crash", and an SMTP account for the test server.
+ * the same folder after a "crash", and an SMTP account for the test server; the per-test bed of
+ * an SMTP server, that workstation and its outboxes; a clerk's reply to queue.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -12,7 +13,9 @@ import { wrappedValidateAjvStorage } from 'rxdb/plugins/validate-ajv';
 import { messageSchema, type Message } from '../../../../core/schemas/messages';
 import { messageConflictHandler } from '../../../../core/sync/conflict-handlers';
 import { getRxStorageSqlite } from '../../../store/index';
-import type { ReceivedMail } from '../../test-support/smtp';
+import { afterEach, beforeEach } from 'vitest';
+import { startTestSmtpServer, type ReceivedMail, type TestSmtpServer } from '../../test-support/smtp';
+import { Outbox, type OutboxOptions, type QueueReplyInput } from '../outbox';
 import type { SmtpAccount } from '../smtp-transport';
 
 export type TestWorkstation = {
@@ -72,4 +75,88 @@ export async function waitForDocument(messages: RxCollection<Message>, id: strin
       }
     });
   });
+}
+
+export type OutboxBed = {
+  /** This test's SMTP server. */
+  readonly smtp: TestSmtpServer;
+  /** This test's workstation: its `messages`, in a folder of its own. */
+  readonly workstation: TestWorkstation;
+  /**
+   * An outbox on the workstation, owned by `ws-oac-centro-3`, sending through the test's SMTP
+   * server with short backoff steps (the production policy otherwise), started unless `start` is
+   * false; stopped after the test.
+   */
+  openOutbox(options?: Partial<OutboxOptions>, start?: boolean): Outbox;
+  /**
+   * Stops the outboxes and closes the database, as a crash would leave them, opens the database
+   * again and an outbox on it (`openOutbox(options, start)`).
+   */
+  restart(options?: Partial<OutboxOptions>, start?: boolean): Promise<Outbox>;
+};
+
+/**
+ * For each test of the file (or describe block): a real SMTP server, a workstation's `messages`
+ * in a temporary folder, and the outboxes the test opens on it — all stopped and removed after it.
+ */
+export function useOutboxWorkstation(): OutboxBed {
+  let smtp: TestSmtpServer | undefined;
+  let temp: { folder: string; remove: () => void } | undefined;
+  let workstation: TestWorkstation | undefined;
+  const outboxes: Outbox[] = [];
+  beforeEach(async () => {
+    smtp = await startTestSmtpServer();
+    temp = temporaryFolder();
+    workstation = await openWorkstationMessages(temp.folder);
+  });
+  afterEach(async () => {
+    await Promise.all(outboxes.splice(0).map((outbox) => outbox.stop()));
+    await workstation?.close();
+    await smtp?.close();
+    temp?.remove();
+  });
+  const started = <T>(value: T | undefined, what: string): T => {
+    if (value === undefined) throw new Error(`${what} starts in beforeEach: use it inside a test`);
+    return value;
+  };
+  const bed: OutboxBed = {
+    get smtp() {
+      return started(smtp, 'the SMTP server');
+    },
+    get workstation() {
+      return started(workstation, 'the workstation');
+    },
+    openOutbox(options = {}, start = true) {
+      const outbox = new Outbox({
+        messages: bed.workstation.messages,
+        workstationId: 'ws-oac-centro-3',
+        journalFile: bed.workstation.journalFile,
+        smtpAccountOf: () => smtpAccount(bed.smtp.port),
+        backoff: { initialMs: 50, maxMs: 200 },
+        ...options,
+      });
+      outboxes.push(outbox);
+      if (start) outbox.start();
+      return outbox;
+    },
+    async restart(options = {}, start = true) {
+      await Promise.all(outboxes.splice(0).map((outbox) => outbox.stop()));
+      await bed.workstation.close();
+      workstation = await openWorkstationMessages(started(temp, 'the folder').folder);
+      return bed.openOutbox(options, start);
+    },
+  };
+  return bed;
+}
+
+/** A clerk's reply to a citizen in `ticket`, from the council's registry, as the reply composer queues it. */
+export function replyIn(ticket: { id: string; subject: string; citizenId?: string }, fields: Partial<QueueReplyInput> = {}): QueueReplyInput {
+  return {
+    ticket: { id: ticket.id, reference: '2026-7KQ4-M2XD', citizenId: ticket.citizenId ?? '', subject: ticket.subject },
+    to: [{ address: 'ana.ruiz@gmail.com' }],
+    from: { address: 'registro@ayto.test' },
+    mailDomain: 'ayto.test',
+    text: 'Su solicitud está en trámite.',
+    ...fields,
+  };
 }
