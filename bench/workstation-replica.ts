@@ -3,7 +3,7 @@
  * caseload (core/demo), plus one ticket with a long thread, and the web host's state file saying
  * that this clerk works on it locally — so the web host reopens it at start, as after a restart.
  */
-import { writeFileSync } from 'node:fs';
+import { cpSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { caseloadBatches, insertBatch } from '../core/demo/caseload';
 import { newId, newReference } from '../core/ids';
@@ -14,6 +14,23 @@ import { progress } from './support';
 export type BenchReplica = { clerk: User; longTicketId: string; tickets: number; messages: number };
 
 const DATABASE = 'bench-clerk';
+/** What buildReplica made, kept beside it so that a copy of the folder can be benchmarked again (useReplica). */
+const DESCRIPTION = 'bench-replica.json';
+
+/**
+ * A copy of a replica built before (`--replica FOLDER`): minutes of generation saved per run, and
+ * runs that compare like with like. A folder that does not exist yet is built first; the copy is
+ * what the run uses (the service writes into its replica).
+ */
+export async function useReplica(saved: string, dataDir: string, tickets: number, threadLength: number): Promise<BenchReplica> {
+  if (!existsSync(saved)) await buildReplica(saved, tickets, threadLength);
+  const description = path.join(saved, DESCRIPTION);
+  if (!existsSync(description)) throw new Error(`${saved} is not a benchmark replica (no ${DESCRIPTION}): give a new folder, which the benchmark builds, or one it built`);
+  const replica = JSON.parse(readFileSync(description, 'utf8')) as BenchReplica;
+  if (replica.tickets !== tickets + 1) progress(`note: ${saved} holds ${replica.tickets - 1} tickets, not the ${tickets} asked for`);
+  cpSync(saved, dataDir, { recursive: true });
+  return replica;
+}
 
 export async function buildReplica(dataDir: string, tickets: number, threadLength: number): Promise<BenchReplica> {
   const local = await openLocalDatabase({ directory: path.join(dataDir, 'replicas'), name: DATABASE, durability: 'normal' });
@@ -73,7 +90,9 @@ export async function buildReplica(dataDir: string, tickets: number, threadLengt
       localUsers: {},
     };
     writeFileSync(path.join(dataDir, 'workstation-host.json'), JSON.stringify(state));
-    return { clerk, longTicketId: ticket.id, tickets: tickets + 1, messages: messages + threadLength };
+    const replica: BenchReplica = { clerk, longTicketId: ticket.id, tickets: tickets + 1, messages: messages + threadLength };
+    writeFileSync(path.join(dataDir, DESCRIPTION), JSON.stringify(replica));
+    return replica;
   } finally {
     await local.db.close();
   }

@@ -6,10 +6,14 @@
  * - start → inbox painted: a fresh tab opens the host's address until the first rows show;
  * - filter change → list updated: a click on a filter's option until the list has changed;
  * - open a ticket with 200 interactions: from the route change until the 200 are on screen;
- * - memory of the workstation's processes: web host + service + the tab's renderer (PSS and RSS).
+ * - memory of the workstation's processes: web host + service + the tab's renderer (PSS and RSS),
+ *   and every process the web host has started (an esbuild under tsx counts too).
  *
- *   npx tsx bench/workstation-screens.ts [--tickets 100000] [--runs 10]
+ *   npx tsx bench/workstation-screens.ts [--tickets 100000] [--runs 10] [--host bundle|source] [--replica FOLDER]
  *
+ * `--host bundle` (default) runs the built web host and service (out/host) with plain node, as
+ * `npm run web` does; `--host source` the TypeScript sources through tsx, to compare.
+ * `--replica FOLDER` copies a replica built before (and builds it there the first time).
  * Needs `npm run build` first. Prints one JSON line.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
@@ -18,19 +22,28 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium, type Page } from '@playwright/test';
 import { chromiumLaunchOptions } from '../e2e/support/chromium';
-import { loadAverage, machine, megabytes, numberOption, percentiles, progress, tempFolder } from './support';
-import { buildReplica } from './workstation-replica';
+import { bundleProblem } from '../main/host/bundle-freshness';
+import { HOST_BUNDLE_DIR, HOST_BUNDLE_ENTRIES } from '../main/host/service-launch';
+import { loadAverage, machine, megabytes, numberOption, percentiles, progress, stringOption, tempFolder } from './support';
+import { buildReplica, useReplica } from './workstation-replica';
 
 const ROOT = fileURLToPath(new URL('../', import.meta.url));
 const TICKETS = numberOption('tickets', 100_000);
 const RUNS = numberOption('runs', 10);
 const THREAD = 200;
+const HOST = stringOption('host', 'bundle');
+const REPLICA = stringOption('replica', '');
+if (HOST !== 'bundle' && HOST !== 'source') throw new Error(`--host must be "bundle" or "source", not ${HOST}`);
 
 if (!existsSync(path.join(ROOT, 'dist', 'renderer', 'index.html'))) throw new Error('the screens are not built: run "npm run build" first');
+const unbuilt = HOST === 'bundle' ? bundleProblem(HOST_BUNDLE_DIR, ROOT, HOST_BUNDLE_ENTRIES) : undefined;
+if (unbuilt) throw new Error(`the web host's build cannot be used (${unbuilt}): run "npm run build" first, or pass --host source`);
 
 function startHost(dataDir: string): Promise<{ child: ChildProcess; url: string }> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', path.join(ROOT, 'main/host/web-host.cli.ts'), '--data', dataDir], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+    const args = HOST === 'bundle' ? [path.join(HOST_BUNDLE_DIR, 'web-host.cli.js')] : ['--import', 'tsx', path.join(ROOT, 'main/host/web-host.cli.ts')];
+    const env = { ...process.env, VENTANILLA_SERVICE_FROM: HOST };
+    const child = spawn(process.execPath, [...args, '--data', dataDir], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
     let out = '';
     child.stdout!.on('data', (chunk: Buffer) => {
       out += chunk.toString();
@@ -50,6 +63,16 @@ function memoryOf(pid: number): { rss: number; pss: number } {
     return { rss: field('Rss'), pss: field('Pss') };
   } catch {
     return { rss: 0, pss: 0 };
+  }
+}
+
+/** A process's command line, shortened to what names it (node and its flags, the script). */
+function commandOf(pid: number): string {
+  try {
+    const args = readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0').filter(Boolean);
+    return args.map((arg) => (arg.startsWith(ROOT) ? path.relative(ROOT, arg) : path.basename(arg))).join(' ').slice(0, 120);
+  } catch {
+    return '(ended)';
   }
 }
 
@@ -144,9 +167,9 @@ let host: ChildProcess | undefined;
 const browser = await chromium.launch(chromiumLaunchOptions());
 try {
   const loadAtStart = loadAverage();
-  progress(`building a replica of ${TICKETS} tickets…`);
+  progress(REPLICA ? `copying the replica of ${REPLICA}…` : `building a replica of ${TICKETS} tickets…`);
   const replicaStarted = performance.now();
-  const replica = await buildReplica(folder.path, TICKETS, THREAD);
+  const replica = REPLICA ? await useReplica(path.resolve(REPLICA), folder.path, TICKETS, THREAD) : await buildReplica(folder.path, TICKETS, THREAD);
   const replicaSeconds = Math.round((performance.now() - replicaStarted) / 100) / 10;
   progress(`replica ready in ${replicaSeconds} s; starting the web host`);
   const started = await startHost(folder.path);
@@ -211,6 +234,8 @@ try {
   });
   const hostMemory = memoryOf(hostPid);
   const serviceMemory = servicePids.map(memoryOf).reduce((sum, m) => ({ rss: sum.rss + m.rss, pss: sum.pss + m.pss }), { rss: 0, pss: 0 });
+  // Every process under the host, named: the service, and whatever else runs there (tsx's esbuild).
+  const processes = [hostPid, ...servicePids].map((pid) => ({ command: commandOf(pid), pss: megabytes(memoryOf(pid).pss) }));
   const rendererMemory = renderers.map(memoryOf).sort((a, b) => b.pss - a.pss)[0] ?? { rss: 0, pss: 0 };
   const heap = await page.evaluate<number>('performance.memory ? performance.memory.usedJSHeapSize : 0');
   const total = { rss: hostMemory.rss + serviceMemory.rss + rendererMemory.rss, pss: hostMemory.pss + serviceMemory.pss + rendererMemory.pss };
@@ -221,7 +246,8 @@ try {
       bench: 'workstation-screens',
       machine: machine(),
       load: { start: loadAtStart, beforeQueries: loadBeforeQueries, end: loadAverage() },
-      replica: { tickets: replica.tickets, messages: replica.messages, clerkDepartments: replica.clerk.departmentIds.length, buildSeconds: replicaSeconds },
+      host: HOST,
+      replica: { tickets: replica.tickets, messages: replica.messages, clerkDepartments: replica.clerk.departmentIds.length, buildSeconds: replicaSeconds, ...(REPLICA && { copiedFrom: REPLICA }) },
       startToInboxMs: { ...round(percentiles(startTimes)), first: Math.round(startTimes[0]!), target: 1000 },
       filterChangeMs: { ...round(percentiles(filterTimes)), target: 100 },
       openTicket200Ms: { ...round(percentiles(openTimes)), first: Math.round(openTimes[0]!), target: 150 },
@@ -230,6 +256,7 @@ try {
         service: { rss: megabytes(serviceMemory.rss), pss: megabytes(serviceMemory.pss), processes: servicePids.length },
         renderer: { rss: megabytes(rendererMemory.rss), pss: megabytes(rendererMemory.pss), jsHeap: megabytes(heap) },
         total: { rss: megabytes(total.rss), pss: megabytes(total.pss) },
+        processes,
         target: 300,
       },
     }),

@@ -14,7 +14,6 @@
  */
 import path from 'node:path';
 import { AppService, type ServiceConnection } from './app-service';
-import { mailSecretBoxes, mailSecretsFromShell } from './mail/shell-secrets';
 
 /** Electron's `MessagePortMain`, as far as this module uses it (main/ does not import electron). */
 type PortLike = {
@@ -40,8 +39,10 @@ async function main(): Promise<void> {
   const dataDir = process.env.VENTANILLA_WORKSTATION_DATA;
   if (!dataDir) throw new Error('VENTANILLA_WORKSTATION_DATA must name the workstation data folder');
   const parentPort = (process as unknown as { parentPort?: ParentPortLike }).parentPort;
-  // In the app, the shell's first message is the key that seals mail passwords (OS keychain; mail/shell-secrets.ts).
-  const secrets = parentPort ? mailSecretBoxes(await mailSecretsFromShell(parentPort), log) : undefined;
+  // In the app, the shell's first message is the key that seals mail passwords (OS keychain;
+  // mail/shell-secrets.ts). Imported here only, so that the web host's service does not load it.
+  const shell = parentPort ? await import('./mail/shell-secrets') : undefined;
+  const secrets = parentPort && shell ? shell.mailSecretBoxes(await shell.mailSecretsFromShell(parentPort), log) : undefined;
   const service = new AppService({ dataDir: path.resolve(dataDir), log, ...(secrets && { mail: { secrets } }) });
   await service.start();
 

@@ -1,15 +1,19 @@
 // The web host relays the protocol between a page's WebSocket and the service process, serves
 // the built screens, and refuses the rest (the browser-level refusals are e2e/security.spec.ts).
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import type { IncomingMessage } from 'node:http';
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { build } from 'vite';
 import { afterEach, describe, expect, it } from 'vitest';
 import { WebSocket } from 'ws';
 import { SECRET_SUBPROTOCOL_PREFIX, WEB_SUBPROTOCOL } from '../../core/app-api/protocol';
 import { temporaryFolder } from '../sync/test-support/council';
 import { ProtocolClient, until } from './test-support/protocol-client';
-import { startWebHost, upgradeRefusal, type WebHost } from './web-host';
+import { nodeBundleConfig, projectFile, SERVICE_INPUT } from './node-bundle';
+import { startWebHost, upgradeRefusal, type WebHost, type WebHostOptions } from './web-host';
 
+const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const hosts: WebHost[] = [];
 const folders: { remove(): void }[] = [];
 afterEach(async () => {
@@ -17,14 +21,14 @@ afterEach(async () => {
   for (const folder of folders.splice(0)) folder.remove();
 });
 
-async function host(): Promise<WebHost> {
+async function host(options: Partial<WebHostOptions> = {}): Promise<WebHost> {
   const folder = temporaryFolder('ventanilla-web-host-');
   folders.push(folder);
   const renderer = path.join(folder.folder, 'renderer');
   mkdirSync(path.join(renderer, 'assets'), { recursive: true });
   writeFileSync(path.join(renderer, 'index.html'), '<!doctype html><title>Ventanilla</title>');
   writeFileSync(path.join(renderer, 'assets', 'app-1.js'), 'console.log(1)');
-  const started = await startWebHost({ dataDir: path.join(folder.folder, 'data'), rendererDir: renderer });
+  const started = await startWebHost({ dataDir: path.join(folder.folder, 'data'), rendererDir: renderer, ...options });
   hosts.push(started);
   return started;
 }
@@ -92,4 +96,22 @@ describe('the web host', () => {
     expect(await again!.client.call('session:get', {})).toEqual({ ok: true, value: { state: 'signed-out' } });
     again!.socket.close();
   });
+
+  it('runs the built service under plain node, without a TypeScript loader, as on a clerk PC', async () => {
+    // Inside the project, as out/host is: the bundle finds its packages in node_modules from there.
+    mkdirSync(path.join(ROOT, 'out'), { recursive: true });
+    const folder = mkdtempSync(path.join(ROOT, 'out', 'host-test-'));
+    const bundle = { folder, remove: () => rmSync(folder, { recursive: true, force: true }) };
+    folders.push(bundle);
+    await build({ ...nodeBundleConfig({ outDir: bundle.folder, input: { 'web-host.cli': projectFile('main/host/web-host.cli.ts'), ...SERVICE_INPUT } }), logLevel: 'silent' });
+    const started = await host({ serviceFrom: 'bundle', serviceBundleDir: bundle.folder });
+    expect(started.serviceFrom).toBe('bundle');
+    const command = readFileSync(`/proc/${started.servicePid}/cmdline`, 'utf8').split('\0');
+    expect(command).toContain(path.join(bundle.folder, 'service-process.js'));
+    expect(command.join(' ')).not.toMatch(/tsx/);
+    const { client, socket } = await connect(started);
+    const session = await client.call('session:work-locally', { name: 'Ana', email: 'ana@local.example' });
+    expect(session).toMatchObject({ ok: true, value: { state: 'signed-in' } });
+    socket.close();
+  }, 60_000);
 });

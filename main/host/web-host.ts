@@ -10,11 +10,10 @@ import { fork, type ChildProcess } from 'node:child_process';
 import { randomBytes, timingSafeEqual } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { Duplex } from 'node:stream';
-import { fileURLToPath } from 'node:url';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { MAX_MESSAGE_BYTES, SECRET_SUBPROTOCOL_PREFIX, WEB_SUBPROTOCOL } from '../../core/app-api/protocol';
 import type { HostToService, ServiceToHost } from './service-process';
-import { SERVICE_EXEC_ARGV } from './service-flags';
+import { serviceLaunch, type ServiceFrom, type ServiceLaunch } from './service-launch';
 import { serveStatic } from './static-files';
 
 export const WEBSOCKET_PATH = '/ws';
@@ -33,6 +32,10 @@ export type WebHostOptions = {
   serviceEnv?: NodeJS.ProcessEnv;
   /** Where the service process's own log lines go (default: this process's stderr). */
   serviceLog?: (text: string) => void;
+  /** The built service or the sources (service-launch.ts; default: VENTANILLA_SERVICE_FROM, else auto). */
+  serviceFrom?: ServiceFrom;
+  /** Where the built service is (default: out/host, `npm run build:host`). */
+  serviceBundleDir?: string;
 };
 
 export type WebHost = {
@@ -43,10 +46,10 @@ export type WebHost = {
   readonly secret: string;
   /** The service process's id (for tests that kill it). */
   readonly servicePid: number | undefined;
+  /** Whether the service runs built JavaScript or the sources through tsx (service-launch.ts). */
+  readonly serviceFrom: ServiceLaunch['from'];
   close(): Promise<void>;
 };
-
-const SERVICE_ENTRY = fileURLToPath(new URL('./service-process.ts', import.meta.url));
 
 /** The Host headers this host answers to: its own address, by IP or as localhost. */
 function allowedHosts(port: number): Set<string> {
@@ -81,9 +84,9 @@ function refuse(socket: Duplex, status: number, reason: string): void {
 }
 
 /** Runs the service as a child process and says when it is ready. */
-function startService(dataDir: string, env: NodeJS.ProcessEnv | undefined, log: (line: string) => void, serviceLog?: (text: string) => void): Promise<ChildProcess> {
-  const child = fork(SERVICE_ENTRY, [], {
-    execArgv: ['--import', 'tsx', ...SERVICE_EXEC_ARGV],
+function startService(launch: ServiceLaunch, dataDir: string, env: NodeJS.ProcessEnv | undefined, log: (line: string) => void, serviceLog?: (text: string) => void): Promise<ChildProcess> {
+  const child = fork(launch.entry, [], {
+    execArgv: [...launch.execArgv],
     env: { ...process.env, ...env, VENTANILLA_WORKSTATION_DATA: dataDir },
     stdio: serviceLog ? ['ignore', 'pipe', 'pipe', 'ipc'] : ['ignore', 'inherit', 'inherit', 'ipc'],
   });
@@ -111,6 +114,8 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
   let nextConnection = 1;
   let closing = false;
   const restarts: number[] = [];
+  const launch = serviceLaunch(options.serviceFrom, options.serviceBundleDir);
+  log(`workstation service from ${launch.from === 'bundle' ? `the build (${launch.entry})` : `the TypeScript sources through tsx${launch.note ? `: ${launch.note}` : ''}`}`);
 
   // The service may crash (a native fault, out of memory): every page loses its connection at
   // once (and shows it), and a new service starts; the pages reconnect to it by themselves.
@@ -130,7 +135,7 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
       if (restarts.length > 5) return log('the workstation service keeps stopping: not restarting it again');
       setTimeout(() => {
         if (closing) return;
-        startService(options.dataDir, options.serviceEnv, log, options.serviceLog).then(
+        startService(launch, options.dataDir, options.serviceEnv, log, options.serviceLog).then(
           (next) => {
             if (closing) return void next.kill('SIGTERM');
             service = next;
@@ -141,7 +146,7 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
       }, 1_000);
     });
   };
-  let service = await startService(options.dataDir, options.serviceEnv, log, options.serviceLog);
+  let service = await startService(launch, options.dataDir, options.serviceEnv, log, options.serviceLog);
   attach(service);
   const toService = (message: HostToService) => {
     if (service.connected) service.send(message);
@@ -194,6 +199,7 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
     origin,
     url: `${origin}/#secret=${secret}`,
     secret,
+    serviceFrom: launch.from,
     get servicePid() {
       return service.pid;
     },

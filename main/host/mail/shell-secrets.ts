@@ -14,7 +14,10 @@
  * file, as the headless service does: no pretence of protection it does not have.
  */
 import path from 'node:path';
-import { FileSecretBox, SealedFileSecretBox, type SecretBox } from '../../mail';
+// Not main/mail's index: the app's service reads this at every start, and the index loads the whole
+// mail stack (main/host/mail-seam.ts).
+import { FileSecretBox, type SecretBox } from '../../mail/accounts';
+import { SealedFileSecretBox } from '../../mail/sealed-secret-box';
 
 /** What the shell sends the service before anything else. */
 export type MailSecretsMessage = { type: 'mail-secrets'; key: string } | { type: 'mail-secrets'; unavailable: string };
