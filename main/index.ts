@@ -6,7 +6,7 @@ import { fileURLToPath } from 'node:url';
 import { BRIDGE_IPC } from '../core/app-api/bridge';
 import { appSchemePrivileges, serveAppScheme } from './shell/app-protocol';
 import { APP_ORIGIN, isExternalUrl, lockNavigation } from './shell/navigation';
-import { notifyAssigned, notifyEscalated } from './shell/notifications';
+import { wireNotifications } from './shell/notifications';
 import { denyAllPermissions } from './shell/permissions';
 import { startServiceHost, type ServiceHost } from './shell/service-host';
 import { holdSingleInstance } from './shell/single-instance';
@@ -53,19 +53,15 @@ async function start(): Promise<void> {
   ipcMain.on(BRIDGE_IPC.openExternal, (event, url: unknown) => {
     if (window && event.sender === window.webContents && typeof url === 'string' && isExternalUrl(url)) void shell.openExternal(url);
   });
-  service.onEvent('ticket:assigned', (assigned) => {
-    if (!Notification.isSupported()) return;
-    notifyAssigned((options) => new Notification(options), assigned, (ticketId) => {
+  // Assigned to me, and a supervisor's escalations: native notifications in the clerk's language.
+  wireNotifications(service.client, {
+    create: (options) => new Notification(options),
+    isSupported: () => Notification.isSupported(),
+    open: (route) => {
       showWindow();
-      void window?.loadURL(`${APP_ORIGIN}/#/ticket/${encodeURIComponent(ticketId)}`);
-    });
-  });
-  service.onEvent('ticket:escalated', (notice) => {
-    if (!Notification.isSupported()) return;
-    notifyEscalated((options) => new Notification(options), notice, (ticketId) => {
-      showWindow();
-      void window?.loadURL(`${APP_ORIGIN}/#/${ticketId ? `ticket/${encodeURIComponent(ticketId)}` : 'supervisor'}`);
-    });
+      void window?.loadURL(`${APP_ORIGIN}/#/${route}`);
+    },
+    log,
   });
   showWindow();
 }

@@ -3,6 +3,7 @@
 import { jsonCheck, type JsonCheck } from '../sync/json-check';
 import { PASSWORD_MAX_LENGTH } from '../sync/auth-protocol';
 import type { AppApi, AppArg, AppChannel } from './index';
+import { SCREEN_LOG_SCHEMA } from './screen-log';
 
 const nothing = { type: 'object', additionalProperties: false, description: 'an empty object {}' } as const;
 const email = { type: 'string', minLength: 3, maxLength: 254, pattern: '^[^\\s@]+@[^\\s@]+$', description: 'an e-mail address' } as const;
@@ -138,6 +139,7 @@ export const APP_ARG_CHECKS: { [K in AppChannel]: JsonCheck<AppArg<K>> } = {
   }),
   'mail:outbox-retry': check('mail:outbox-retry', byId),
   'mail:outbox-send-now': check('mail:outbox-send-now', nothing),
+  'log:write': check('log:write', SCREEN_LOG_SCHEMA),
 };
 
 export function isAppChannel(channel: string): channel is AppChannel {

@@ -6,6 +6,9 @@
 // Every answer is a Result: `{ok: true, value}` or `{ok: false, error: {code, message}}`.
 // Payloads are validated on the receiving side (main/host) with the validators of this folder.
 import type { Result } from '../sync/api-result';
+import type { ScreenLogAnswer, ScreenLogEntry } from './screen-log';
+
+export type { ScreenLogAnswer, ScreenLogEntry, ScreenLogLevel } from './screen-log';
 
 /** Why a call failed, for programs; `message` says it for people, in the clerk's language. */
 export const APP_ERROR_CODES = [
@@ -185,6 +188,8 @@ export type AppApi = {
   'mail:quarantine-retry': (a: { spoolId: number }) => QuarantineView[];
   'mail:outbox-retry': (a: { id: string }) => MailStatusView;
   'mail:outbox-send-now': (a: Record<string, never>) => MailStatusView;
+  /** A screen's line for the service's log (errors it met, its uncaught errors); rate-limited (screen-log.ts). */
+  'log:write': (a: ScreenLogEntry) => ScreenLogAnswer;
 };
 export type AppChannel = keyof AppApi;
 export type AppArg<K extends AppChannel> = Parameters<AppApi[K]>[0];

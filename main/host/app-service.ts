@@ -9,9 +9,10 @@ import { checkClientMessage } from '../../core/app-api/client-message-check';
 import type { ServiceMessage } from '../../core/app-api/protocol';
 import type { Collections } from '../../core/schemas';
 import type { FetchFunction } from '../sync/server-client';
+import { createScreenLog } from '../service/service-log';
 import { EscalationWatch, escalationStateFile } from './escalation-watch';
 import { PresenceClient } from './presence-client';
-import { mailHandlers } from './mail/mail-handlers';
+import { lazyMailHandlers } from './mail-seam';
 import { AppFailure } from './sign-in';
 import { openStorageChannel, type StorageChannel } from './storage-exposure';
 import { WorkstationSession, type WorkstationSessionOptions } from './workstation-session';
@@ -36,6 +37,8 @@ export type AppServiceOptions = {
   mail?: WorkstationSessionOptions['mail'];
   /** Timings of the revocation of signed-out sessions' tokens (tests). */
   revocation?: WorkstationSessionOptions['revocation'];
+  /** The keychain-sealed secret boxes that seal the session's tokens (default: the mail channel's). */
+  secrets?: WorkstationSessionOptions['secrets'];
 };
 
 /** Malformed messages a connection may send before it is hung up on: a screen that sends them is broken or hostile. */
@@ -52,7 +55,7 @@ export class AppService {
 
   constructor(options: AppServiceOptions) {
     this.log = options.log ?? (() => undefined);
-    this.session = new WorkstationSession({ dataDir: options.dataDir, fetch: options.fetch, log: this.log, ...(options.mail !== undefined && { mail: options.mail }), ...(options.revocation && { revocation: options.revocation }), emit: (event, value) => this.broadcast(event, value) });
+    this.session = new WorkstationSession({ dataDir: options.dataDir, fetch: options.fetch, log: this.log, ...(options.mail !== undefined && { mail: options.mail }), ...(options.revocation && { revocation: options.revocation }), ...(options.secrets && { secrets: options.secrets }), emit: (event, value) => this.broadcast(event, value) });
     this.presence = new PresenceClient({
       fetch: options.fetch,
       credentials: () => this.session.accessToken,
@@ -71,6 +74,8 @@ export class AppService {
           : undefined;
     });
     const session = this.session;
+    // The screens' lines join the service's log, rate-limited (main/service/service-log.ts).
+    const screenLog = createScreenLog({ write: (line) => this.log(line) });
     this.handlers = {
       'session:get': () => session.session(),
       'session:sign-in': (arg) => session.signIn(arg),
@@ -90,7 +95,9 @@ export class AppService {
       },
       'settings:get': () => session.settings(),
       'settings:set': (arg) => session.setSettings(arg),
-      ...mailHandlers(session),
+      // Loaded with the mail stack, on the first mail call (mail-seam.ts).
+      ...lazyMailHandlers(session),
+      'log:write': (arg) => screenLog.write(arg),
     };
   }
 

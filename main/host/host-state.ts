@@ -1,11 +1,12 @@
 // What the workstation remembers between starts, in its data folder: the last server address,
 // who was signed in (to start where the clerk left off), the settings, and the session's tokens.
-// Never a password. The tokens sit in their own file, readable by this OS account only; in the
-// Electron app the OS keychain is the better home for them (docs/workstation.md, "Known limits").
-import { chmodSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+// Never a password. The tokens live in the session vault (session-vault.ts): sealed with the OS
+// keychain's key in the Electron app, an owner-only file elsewhere.
+import { chmodSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { AuthTokens, SignedInUser } from '../../core/sync';
 import type { Settings } from '../../core/app-api';
+import type { SessionVault } from './session-vault';
 
 export type CurrentSession =
   | { mode: 'central'; serverUrl: string; user: SignedInUser; databaseName: string }
@@ -20,7 +21,6 @@ export type HostState = {
 };
 
 const STATE_FILE = 'workstation-host.json';
-const TOKENS_FILE = 'session-tokens.json';
 
 function writeAtomically(file: string, text: string, mode: number): void {
   writeFileSync(`${file}.tmp`, text, { mode });
@@ -68,8 +68,8 @@ export function writeHostState(dataDir: string, state: HostState): void {
   writeAtomically(path.join(dataDir, STATE_FILE), `${JSON.stringify(state, null, 2)}\n`, 0o600);
 }
 
-export function readTokens(dataDir: string, userId: string): AuthTokens | undefined {
-  const raw = readJson(path.join(dataDir, TOKENS_FILE));
+export function readTokens(vault: SessionVault, userId: string): AuthTokens | undefined {
+  const raw = vault.read('session-tokens');
   if (!isRecord(raw) || raw.userId !== userId || !isRecord(raw.tokens)) return undefined;
   const tokens = raw.tokens;
   if (typeof tokens.accessToken !== 'string' || typeof tokens.refreshToken !== 'string') return undefined;
@@ -77,11 +77,10 @@ export function readTokens(dataDir: string, userId: string): AuthTokens | undefi
   return tokens as AuthTokens;
 }
 
-export function writeTokens(dataDir: string, userId: string, tokens: AuthTokens): void {
-  mkdirSync(dataDir, { recursive: true });
-  writeAtomically(path.join(dataDir, TOKENS_FILE), JSON.stringify({ userId, tokens }), 0o600);
+export function writeTokens(vault: SessionVault, userId: string, tokens: AuthTokens): void {
+  vault.write('session-tokens', { userId, tokens });
 }
 
-export function forgetTokens(dataDir: string): void {
-  rmSync(path.join(dataDir, TOKENS_FILE), { force: true });
+export function forgetTokens(vault: SessionVault): void {
+  vault.remove('session-tokens');
 }

@@ -2,13 +2,17 @@
 // the server answers, and at the next chance when it does not (the clerk may sign out offline).
 // Against the project's real central server process, stopped and restarted on the same port.
 import { createServer, type Server } from 'node:http';
-import { existsSync, statSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { API_PATHS, type AuthTokens } from '../../core/sync';
 import { ANA, LUIS, temporaryFolder } from '../sync/test-support/council';
+import type { SecretBox } from '../mail';
 import { AppService } from './app-service';
+import { mailSecretBoxes } from './mail/shell-secrets';
 import { readTokens } from './host-state';
+import { plainSessionVault } from './session-vault';
 import { councilServer } from './test-support/council-server';
 import { ProtocolClient, until } from './test-support/protocol-client';
 import { TokenRevocations } from './token-revocation';
@@ -21,14 +25,14 @@ afterEach(async () => {
 });
 
 /** A workstation service on a data folder (a new one unless given), and a screen on it. */
-function workstation(dataDir?: string) {
+function workstation(dataDir?: string, secrets?: (folder: string) => SecretBox) {
   let folder = dataDir;
   if (!folder) {
     const made = temporaryFolder('ventanilla-sign-out-');
     folders.push(made);
     folder = made.folder;
   }
-  const service = new AppService({ dataDir: folder, mail: false, revocation: { retryMs: 200, maxRetryMs: 400, timeoutMs: 2_000 } });
+  const service = new AppService({ dataDir: folder, mail: false, ...(secrets && { secrets }), revocation: { retryMs: 200, maxRetryMs: 400, timeoutMs: 2_000 } });
   services.push(service);
   const holder: { screen?: ProtocolClient } = {};
   const connection = service.connect({ send: (text) => holder.screen!.receive(text), close: () => undefined });
@@ -41,7 +45,7 @@ function workstation(dataDir?: string) {
 async function signIn(screen: ProtocolClient, dataDir: string, credentials: { email: string; password: string }): Promise<AuthTokens> {
   const answer = await screen.call('session:sign-in', { serverUrl: central.server.url, ...credentials });
   if (!answer.ok || answer.value.state !== 'signed-in') throw new Error(`not signed in: ${JSON.stringify(answer)}`);
-  const tokens = readTokens(dataDir, answer.value.user.id);
+  const tokens = readTokens(plainSessionVault(dataDir), answer.value.user.id);
   if (!tokens) throw new Error('no tokens kept');
   return tokens;
 }
@@ -108,6 +112,53 @@ describe('signing out', () => {
     expect(existsSync(pendingFile(dataDir))).toBe(false);
     // Luis's session is his own and lives on (a refresh spends his token, so sign him out after).
     expect(await refreshStatus(luis.refreshToken)).toBe(200);
+  });
+});
+
+describe('the session tokens sealed with the keychain key (the app)', () => {
+  const boxes = (key: Buffer) => mailSecretBoxes({ type: 'mail-secrets', key: key.toString('base64') }, () => undefined);
+  const onDisk = (dataDir: string) =>
+    readdirSync(dataDir, { recursive: true, withFileTypes: true })
+      .filter((entry) => entry.isFile() && !entry.name.endsWith('.sqlite') && !entry.name.includes('.sqlite-'))
+      .map((entry) => readFileSync(path.join(entry.parentPath, entry.name), 'latin1'))
+      .join('\n');
+  const syncState = async (screen: ProtocolClient) => {
+    const answer = await screen.call('sync:status', {});
+    return answer.ok ? answer.value.state : 'error';
+  };
+
+  it('reopens the session at the next start with the same key, with no token in the clear on disk', async () => {
+    const key = randomBytes(32);
+    const first = workstation(undefined, boxes(key));
+    const answer = await first.screen.call('session:sign-in', { serverUrl: central.server.url, ...ANA });
+    if (!answer.ok || answer.value.state !== 'signed-in') throw new Error(`not signed in: ${JSON.stringify(answer)}`);
+    expect(existsSync(path.join(first.dataDir, 'session-tokens.json'))).toBe(false);
+    const tokens = readTokens(first.service.session.vault, answer.value.user.id);
+    if (!tokens) throw new Error('no tokens kept');
+    expect(onDisk(first.dataDir)).not.toContain(tokens.refreshToken);
+    await first.service.stop();
+    services.splice(services.indexOf(first.service), 1);
+
+    const again = workstation(first.dataDir, boxes(key));
+    await again.service.start();
+    await until(async () => (await syncState(again.screen)) === 'online', 20_000, 'the sync online again with the sealed tokens');
+  });
+
+  it('asks the clerk to sign in again when the key has changed, and never fails to start', async () => {
+    const first = workstation(undefined, boxes(randomBytes(32)));
+    const signedIn = await first.screen.call('session:sign-in', { serverUrl: central.server.url, ...ANA });
+    if (!signedIn.ok || signedIn.value.state !== 'signed-in') throw new Error(`not signed in: ${JSON.stringify(signedIn)}`);
+    const databaseName = signedIn.value.databaseName;
+    await first.service.stop();
+    services.splice(services.indexOf(first.service), 1);
+
+    // The keychain was reset: the shell made a new key.
+    const again = workstation(first.dataDir, boxes(randomBytes(32)));
+    await again.service.start();
+    // The sign-in screen, with the server's address filled in; the replica waits on disk.
+    expect(await again.screen.call('session:get', {})).toMatchObject({ ok: true, value: { state: 'signed-out', lastServerUrl: central.server.url } });
+    expect(await again.screen.call('session:sign-in', { serverUrl: central.server.url, ...ANA })).toMatchObject({ ok: true, value: { state: 'signed-in', databaseName } });
+    await until(async () => (await syncState(again.screen)) === 'online', 20_000, 'the sync online after signing in again');
   });
 });
 

@@ -1,17 +1,15 @@
 // Signing out ends the session on the central server too: the refresh token is revoked
 // (`POST /api/v1/auth/logout`), so a copy of it — a backup of the data folder, a stolen PC's
 // token file — cannot open the clerk's session again. A clerk may sign out with no network (the
-// point of a local-first workstation), so the token waits in `pending-revocations.json` (mode
-// 0600, like the token file) and is sent at the next chance: at once when the server answers,
+// point of a local-first workstation), so the token waits in the session vault (session-vault.ts:
+// sealed with the keychain's key in the app, `pending-revocations.json`, mode 0600, elsewhere)
+// and is sent at the next chance: at once when the server answers,
 // at the next start, at the next sign-in, and every few minutes meanwhile. A token past its
 // expiry is dropped: the server refuses it by itself by then.
-import { chmodSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
-import path from 'node:path';
 import { API_PATHS, type AuthTokens } from '../../core/sync';
 import { callServer, type FetchFunction } from '../sync/server-client';
 import { toSyncError } from '../sync/sync-errors';
-
-const FILE = 'pending-revocations.json';
+import { plainSessionVault, type SessionVault } from './session-vault';
 
 /** A refresh token to revoke on the server it came from. */
 export type PendingRevocation = { serverUrl: string; refreshToken: string; expiresAt: number };
@@ -26,6 +24,8 @@ export type RevocationOutcome =
 
 export type TokenRevocationsOptions = {
   dataDir: string;
+  /** Where the pending tokens are kept (default: the owner-only file of `dataDir`). */
+  vault?: SessionVault;
   fetch: FetchFunction;
   log?: (line: string) => void;
   clock?: () => number;
@@ -43,7 +43,7 @@ function isPending(value: unknown): value is PendingRevocation {
 }
 
 export class TokenRevocations {
-  private readonly file: string;
+  private readonly vault: SessionVault;
   private readonly log: (line: string) => void;
   private readonly clock: () => number;
   private running: Promise<void> | undefined;
@@ -52,20 +52,15 @@ export class TokenRevocations {
   private stopped = false;
 
   constructor(private readonly options: TokenRevocationsOptions) {
-    this.file = path.join(options.dataDir, FILE);
     this.log = options.log ?? (() => undefined);
+    this.vault = options.vault ?? plainSessionVault(options.dataDir, this.log);
     this.clock = options.clock ?? Date.now;
     this.delayMs = options.retryMs ?? 30_000;
   }
 
   /** What still waits to be revoked (expired entries left out). */
   pending(): PendingRevocation[] {
-    let raw: unknown;
-    try {
-      raw = JSON.parse(readFileSync(this.file, 'utf8'));
-    } catch {
-      return [];
-    }
+    const raw = this.vault.read('pending-revocations');
     const now = this.clock();
     return Array.isArray(raw) ? raw.filter(isPending).filter((entry) => entry.expiresAt > now) : [];
   }
@@ -149,13 +144,7 @@ export class TokenRevocations {
   }
 
   private save(entries: PendingRevocation[]): void {
-    if (entries.length === 0) {
-      rmSync(this.file, { force: true });
-      return;
-    }
-    mkdirSync(this.options.dataDir, { recursive: true });
-    writeFileSync(`${this.file}.tmp`, JSON.stringify(entries), { mode: 0o600 });
-    renameSync(`${this.file}.tmp`, this.file);
-    chmodSync(this.file, 0o600);
+    if (entries.length === 0) this.vault.remove('pending-revocations');
+    else this.vault.write('pending-revocations', entries);
   }
 }

@@ -9,6 +9,7 @@ import type { AppEvents, MailStatusView, Session, Settings, SyncStatusView, Tick
 import type { Collections } from '../../core/schemas';
 import type { AuthTokens, SignedInUser } from '../../core/sync';
 import { openLocalDatabase, type LocalDatabase } from '../store/local-database';
+import { describeMigration } from '../store/schema-migrations';
 import { ContactIndex, type ContactKind } from './contact-index';
 import type { FetchFunction } from '../sync/server-client';
 import { startSync, type SyncHandle } from '../sync/start-sync';
@@ -17,7 +18,11 @@ import { forgetTokens, readHostState, readTokens, writeHostState, writeTokens, t
 import { AppFailure, normalizeServerUrl, signInFailure, signInOnce } from './sign-in';
 import { watchAssignments } from './assignment-watch';
 import { TokenRevocations, type TokenRevocationsOptions } from './token-revocation';
-import { startMailWiring, type MailWiring, type MailWiringOptions } from './mail/mail-wiring';
+import { sessionVault, type SessionVault } from './session-vault';
+import type { SecretBox } from '../mail';
+// Types only: the mail stack loads when mail is in use (mail-seam.ts).
+import type { MailWiring, MailWiringOptions } from './mail/mail-wiring';
+import { hasMailAccounts } from './mail-seam';
 import { workstationIdOf } from './workstation-id';
 
 export type EventSink = <E extends keyof AppEvents>(event: E, value: AppEvents[E]) => void;
@@ -33,6 +38,12 @@ export type WorkstationSessionOptions = {
   mail?: false | Pick<MailWiringOptions, 'channel' | 'outboxBackoff' | 'isWorking' | 'secrets'>;
   /** Timings of the revocation of ended sessions' tokens (tests). */
   revocation?: Pick<TokenRevocationsOptions, 'timeoutMs' | 'retryMs' | 'maxRetryMs' | 'clock'>;
+  /**
+   * The keychain-sealed secret box of a folder (the app's key, main/host/mail/shell-secrets.ts):
+   * the session's tokens are sealed with it (session-vault.ts). Default: the factory the app
+   * gives the mail channel, the same key; without one, owner-only files.
+   */
+  secrets?: (folder: string) => SecretBox;
 };
 
 type Open = {
@@ -42,6 +53,8 @@ type Open = {
   contacts: ContactIndex;
   sync?: SyncHandle;
   mail?: MailWiring;
+  /** The mail channel starting (ensureMail), so that two callers start one. */
+  mailStarting?: Promise<void>;
   subscriptions: Subscription[];
 };
 
@@ -72,6 +85,8 @@ export class WorkstationSession {
   private readonly log: (line: string) => void;
   /** Refresh tokens of ended sessions, revoked on their server now or at the next chance. */
   readonly revocations: TokenRevocations;
+  /** Where the session's tokens are kept between starts: sealed in the app (session-vault.ts). */
+  readonly vault: SessionVault;
 
   /** This workstation's own id (workstation-id.ts): the owner of the replies its outbox sends. */
   readonly workstationId: string;
@@ -81,7 +96,9 @@ export class WorkstationSession {
     this.workstationId = workstationIdOf(options.dataDir);
     this.fetch = options.fetch ?? ((input, init) => fetch(input, init));
     this.log = options.log ?? (() => undefined);
-    this.revocations = new TokenRevocations({ dataDir: options.dataDir, fetch: this.fetch, log: (line) => this.log(line), ...options.revocation });
+    const mailSecrets = options.mail ? options.mail.secrets : undefined;
+    this.vault = sessionVault(options.dataDir, options.secrets ?? (typeof mailSecrets === 'function' ? mailSecrets : undefined), this.log);
+    this.revocations = new TokenRevocations({ dataDir: options.dataDir, vault: this.vault, fetch: this.fetch, log: (line) => this.log(line), ...options.revocation });
   }
 
   get replicasDir(): string {
@@ -114,7 +131,13 @@ export class WorkstationSession {
     if (!current) return;
     try {
       await this.serialized(async () => {
-        const tokens = current.mode === 'central' ? readTokens(this.options.dataDir, current.user.id) : undefined;
+        const tokens = current.mode === 'central' ? readTokens(this.vault, current.user.id) : undefined;
+        if (current.mode === 'central' && !tokens) {
+          // Gone, or sealed with a key the keychain no longer has (session-vault.ts): the sign-in
+          // screen asks for the password, and signing in reopens the same replica.
+          this.log(`the session of ${current.user.email} has no usable tokens (${this.vault.sealed ? 'sealed' : 'owner-only file'}); they sign in again`);
+          return;
+        }
         await this.openSession(current, tokens ? { tokens } : undefined);
       });
     } catch (error) {
@@ -139,6 +162,24 @@ export class WorkstationSession {
   /** The mail channel of the open session; undefined while signed out (or with mail off). */
   get mail(): MailWiring | undefined {
     return this.open?.mail;
+  }
+
+  /**
+   * The open session's mail channel, started now if it was not (mail-seam.ts: the mail stack
+   * loads when mail is in use). Undefined while signed out, or with mail off.
+   */
+  async ensureMail(): Promise<MailWiring | undefined> {
+    const open = this.open;
+    if (!open || this.options.mail === false) return open?.mail;
+    if (!open.mail) {
+      open.mailStarting ??= this.serialized(async () => {
+        if (this.open === open && !open.mail) await this.startMail(open);
+      }).finally(() => {
+        open.mailStarting = undefined;
+      });
+      await open.mailStarting;
+    }
+    return open.mail;
   }
 
   mailStatus(): MailStatusView {
@@ -249,6 +290,7 @@ export class WorkstationSession {
 
   private async openSession(current: CurrentSession, central?: { tokens?: AuthTokens; credentials?: { email: string; password: string } }): Promise<void> {
     const local = await openLocalDatabase({ directory: this.replicasDir, name: current.databaseName });
+    for (const migration of local.migrations) this.log(describeMigration(migration));
     const contacts = ContactIndex.open(local.file.replace(/\.sqlite$/, '.contacts.sqlite'), local.db.citizens, (error) =>
       this.log(`contact index: ${error instanceof Error ? error.message : String(error)}`),
     );
@@ -265,16 +307,19 @@ export class WorkstationSession {
           ...(central?.tokens && { tokens: central.tokens }),
           ...(central?.credentials && { credentials: central.credentials }),
           onTokens: (tokens) => {
-            writeTokens(this.options.dataDir, current.user.id, tokens);
+            writeTokens(this.vault, current.user.id, tokens);
             this.holdToken(tokens, current.serverUrl);
           },
         });
-        if (central?.tokens) writeTokens(this.options.dataDir, current.user.id, central.tokens);
+        if (central?.tokens) writeTokens(this.vault, current.user.id, central.tokens);
         open.subscriptions.push(open.sync.status$.subscribe((status) => this.options.emit('sync:status', statusView(status))));
         open.subscriptions.push(open.sync.problems$.subscribe((problem) => this.log(`sync: ${problem.collection ?? ''} ${problem.error.message}`)));
       }
       open.subscriptions.push(watchAssignments(local.db, current.user.id, (assigned) => this.options.emit('ticket:assigned', assigned)));
-      if (this.options.mail !== false) await this.startMail(open);
+      if (this.options.mail !== false) {
+        if (hasMailAccounts(this.mailDirectory(current))) await this.startMail(open);
+        else open.subscriptions.push(this.startMailOnOwnReply(open));
+      }
     } catch (error) {
       for (const subscription of open.subscriptions) subscription.unsubscribe();
       await open.mail?.stop();
@@ -292,15 +337,39 @@ export class WorkstationSession {
     this.log(`signed in: ${current.user.email} (${current.mode}), database ${local.file}`);
   }
 
+  /** One mail folder per replica: the spool's "done" means "written into this database". */
+  private mailDirectory(current: CurrentSession): string {
+    return path.join(this.options.dataDir, 'mail', encodeURIComponent(current.databaseName));
+  }
+
+  /**
+   * Without an account the mail stack stays unloaded, but a reply written here still belongs to
+   * this workstation's outbox (which says why it cannot leave yet, and sends it once an account
+   * exists): the first one starts the mail channel and is handed to its outbox, which watches the
+   * later ones itself.
+   */
+  private startMailOnOwnReply(open: Open): Subscription {
+    return open.local.db.messages.insert$.subscribe((event) => {
+      const message = event.documentData;
+      if (open.mail || message.kind !== 'email_out' || message.outbox?.workstationId !== this.workstationId) return;
+      this.ensureMail().then(
+        (mail) => mail?.outbox.adopt(message),
+        (error: unknown) => this.log(`mail: could not start for a reply written here: ${error instanceof Error ? error.message : String(error)}`),
+      );
+    });
+  }
+
   private async startMail(open: Open): Promise<void> {
     const { current } = open;
     const mailOptions = this.options.mail || {};
+    const { startMailWiring } = await import('./mail/mail-wiring');
     open.mail = await startMailWiring({
       db: open.local.db,
-      // One mail folder per replica: the spool's "done" means "written into this database".
-      directory: path.join(this.options.dataDir, 'mail', encodeURIComponent(current.databaseName)),
+      directory: this.mailDirectory(current),
       workstationId: this.workstationId,
       councilName: () => this.state.settings.councilName ?? '',
+      // One contact index per replica: the counter's lookups and the mail's senders share it.
+      contacts: open.contacts,
       ...(current.mode === 'central' && {
         central: {
           serverUrl: current.serverUrl,
@@ -356,8 +425,8 @@ export class WorkstationSession {
     const status = this.open?.sync?.status;
     const wait = status !== undefined && !(status.state === 'offline' && status.offlineSince !== undefined);
     await this.closeSession();
-    const tokens = current?.mode === 'central' ? readTokens(this.options.dataDir, current.user.id) : undefined;
-    forgetTokens(this.options.dataDir);
+    const tokens = current?.mode === 'central' ? readTokens(this.vault, current.user.id) : undefined;
+    forgetTokens(this.vault);
     if (current?.mode === 'central' && tokens) await this.revocations.revoke(current.serverUrl, tokens, { wait });
   }
 

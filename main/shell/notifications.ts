@@ -2,8 +2,11 @@
 // `ticket:assigned`, main/host/assignment-watch.ts), and, for a supervisor, tickets of their
 // departments near or past due (`ticket:escalated`, main/host/escalation-watch.ts). Clicking one
 // brings the window forward on that ticket (a summary: on the supervisor's queues). The text is
-// short and holds no citizen data beyond the subject the clerk will see.
-import type { TicketAssigned, TicketEscalation } from '../../core/app-api';
+// short and holds no citizen data beyond the subject the clerk will see, in the clerk's language.
+// `wireNotifications` joins them to the service's events; main/index.ts only supplies Electron's
+// Notification and the window.
+import type { Language, TicketAssigned, TicketEscalation } from '../../core/app-api';
+import type { ShellServiceClient } from './service-port-client';
 
 export type NotificationLike = { show(): void; on(event: 'click', listener: () => void): unknown };
 export type NotificationFactory = (options: { title: string; body: string; silent: boolean }) => NotificationLike;
@@ -41,4 +44,43 @@ export function notifyEscalated(create: NotificationFactory, notice: TicketEscal
   const notification = create(escalationNotification(notice, language));
   notification.on('click', () => onClick(notice.ticket?.ticketId));
   notification.show();
+}
+
+/** What the notifications need of the service: its events, and the clerk's settings (their language). */
+export type NotificationSource = Pick<ShellServiceClient, 'onEvent' | 'call'>;
+
+export type NotificationWiring = {
+  create: NotificationFactory;
+  /** False where the OS shows none (a Linux desktop without a notification daemon). */
+  isSupported: () => boolean;
+  /** Brings the window forward on a route: `ticket/<id>`, or `supervisor` for a summary. */
+  open: (route: string) => void;
+  log?: (line: string) => void;
+};
+
+/** The clerk's language for the text (their setting; Spanish if the service cannot say). */
+async function languageOf(source: NotificationSource): Promise<Language> {
+  const answer = await source.call('settings:get', {});
+  return answer.ok ? answer.value.language : 'es';
+}
+
+/**
+ * Shows a native notification for a ticket assigned to the clerk by someone else and for every
+ * escalation the service announces to a supervisor, in the clerk's language; clicking one opens
+ * the ticket (a summary: the supervisor's queues). Returns the function that stops listening.
+ */
+export function wireNotifications(source: NotificationSource, wiring: NotificationWiring): () => void {
+  const show = (what: string, run: (language: Language) => void) => {
+    if (!wiring.isSupported()) return;
+    void languageOf(source)
+      .then(run)
+      .catch((error: unknown) => wiring.log?.(`the ${what} notification could not be shown: ${error instanceof Error ? error.message : String(error)}`));
+  };
+  const stops = [
+    source.onEvent('ticket:assigned', (assigned) => show('assignment', (language) => notifyAssigned(wiring.create, assigned, (ticketId) => wiring.open(`ticket/${encodeURIComponent(ticketId)}`), language))),
+    source.onEvent('ticket:escalated', (notice) =>
+      show('escalation', (language) => notifyEscalated(wiring.create, notice, (ticketId) => wiring.open(ticketId ? `ticket/${encodeURIComponent(ticketId)}` : 'supervisor'), language)),
+    ),
+  ];
+  return () => stops.forEach((stop) => stop());
 }

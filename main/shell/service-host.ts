@@ -2,19 +2,19 @@
 // sync and search off the main thread. Each window asks for a connection through the preload;
 // the main process makes a MessageChannel and gives one end to the window, the other to the
 // service, and is out of the path from then on. The main process keeps one connection of its own
-// to hear `ticket:assigned` for notifications.
+// (service-port-client.ts) to hear `ticket:assigned` and `ticket:escalated` for notifications.
 import path from 'node:path';
 import { MessageChannelMain, safeStorage, utilityProcess, type IpcMainEvent, type UtilityProcess } from 'electron';
-import type { AppEvents } from '../../core/app-api';
 import { BRIDGE_IPC } from '../../core/app-api/bridge';
 import { SERVICE_EXEC_ARGV } from '../host/service-flags';
 import { mailSecretsMessage } from './mail-secrets-key';
+import { ShellServiceClient } from './service-port-client';
 
 export type ServiceHost = {
   /** The `ipcMain.on(BRIDGE_IPC.connect)` handler: hands the asking window a port to the service. */
   connectWindow(event: IpcMainEvent): void;
-  /** Listens to the service's events from the main process. */
-  onEvent<E extends keyof AppEvents>(event: E, listener: (value: AppEvents[E]) => void): void;
+  /** The main process's own connection: the service's events, and app API calls. */
+  readonly client: ShellServiceClient;
   stop(): Promise<void>;
 };
 
@@ -36,17 +36,11 @@ export async function startServiceHost(entry: string, dataDir: string, log: (lin
   });
   log(`workstation service ready (pid ${child.pid})`);
 
-  const listeners = new Map<string, Set<(value: unknown) => void>>();
   const own = new MessageChannelMain();
   child.postMessage({ type: 'connect' }, [own.port1]);
-  own.port2.on('message', (message) => {
-    try {
-      const parsed = JSON.parse(String(message.data)) as { t?: string; event?: string; value?: unknown };
-      if (parsed.t === 'event' && parsed.event) for (const listener of listeners.get(parsed.event) ?? []) listener(parsed.value);
-    } catch {
-      // Not ours to fix here; the service logs its own failures.
-    }
-  });
+  const client = new ShellServiceClient({ post: (text) => own.port2.postMessage(text) });
+  own.port2.on('message', (message) => client.receive(String(message.data)));
+  own.port2.on('close', () => client.close('the workstation service closed the connection'));
   own.port2.start();
 
   return {
@@ -55,11 +49,7 @@ export async function startServiceHost(entry: string, dataDir: string, log: (lin
       child.postMessage({ type: 'connect' }, [port1]);
       event.sender.postMessage(BRIDGE_IPC.port, null, [port2]);
     },
-    onEvent(event, listener) {
-      let set = listeners.get(event);
-      if (!set) listeners.set(event, (set = new Set()));
-      set.add(listener as (value: unknown) => void);
-    },
+    client,
     async stop() {
       const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
       child.postMessage({ type: 'stop' });

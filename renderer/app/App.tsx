@@ -14,6 +14,7 @@ import { PlatformContext, usePlatform } from '../hooks/use-platform';
 import { useDirectory } from '../hooks/use-directory';
 import { prefetchInbox } from '../hooks/inbox-prefetch';
 import { createI18n } from '../i18n';
+import { reportUncaughtErrors, screenLog } from '../platform/screen-log';
 import { SignIn } from '../screens/SignIn';
 import { Shell } from './Shell';
 import { theme } from './theme';
@@ -21,6 +22,15 @@ import { WorkspaceContext, type SignedIn, type Workspace } from './workspace';
 
 export function App({ platform }: { platform: Platform }) {
   const i18n = useMemo(() => createI18n('es'), []);
+  // The screens' lines and uncaught errors go to the service's log (platform/screen-log.ts).
+  useEffect(() => {
+    const detach = screenLog.attach((entry) => platform.call('log:write', entry));
+    const stop = reportUncaughtErrors(window);
+    return () => {
+      stop();
+      detach();
+    };
+  }, [platform]);
   return (
     <PlatformContext.Provider value={platform}>
       <I18nextProvider i18n={i18n}>

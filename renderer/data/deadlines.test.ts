@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { calendarDoc } from '../../core/calendar/test-calendars';
 import { NO_DUE_DATE, type Department } from '../../core/schemas';
+import type { ScreenLogEntry } from '../../core/app-api';
+import { screenLog } from '../platform/screen-log';
 import { calendarOf, dueDateFor, dueStateOf } from './deadlines';
 
 const department = (overrides: Partial<Department> = {}): Department => ({
@@ -28,11 +30,16 @@ describe('the due date of a call or a visit', () => {
     expect(dueDateFor(undefined, [], calendars, opened)).toBe(NO_DUE_DATE);
     const quiet = console.error;
     console.error = () => undefined;
+    const logged: ScreenLogEntry[] = [];
+    const detach = screenLog.attach((entry) => logged.push(entry));
     try {
       expect(dueDateFor(department(), [], new Map(), opened)).toBe(NO_DUE_DATE);
     } finally {
+      detach();
       console.error = quiet;
     }
+    // Where IT will see it: the workstation service's log.
+    expect(logged).toEqual([expect.objectContaining({ level: 'error', source: 'deadlines', message: expect.stringMatching(/^No due date for department urbanismo: /) })]);
   });
 });
 

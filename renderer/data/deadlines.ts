@@ -4,6 +4,7 @@
 import { dueDateState, type DueDateState, type WorkingCalendar } from '../../core/calendar';
 import { councilCalendarId, departmentCalendar, departmentDeadlines, departmentWorkingCalendar } from '../../core/routing';
 import { NO_DUE_DATE, type Calendar, type Department, type Ticket, type Timestamp } from '../../core/schemas';
+import { screenLog } from '../platform/screen-log';
 
 /**
  * Past its due date with the clock running: new or open. A ticket waiting for the citizen
@@ -23,7 +24,7 @@ export function dueDateFor(department: Department | undefined, departments: read
   } catch (error) {
     // A calendar an administrator got wrong (or none at all) must not stop a clerk from filing a
     // call: the ticket is opened without a deadline and the problem is reported where IT will see it.
-    console.error(`No due date for department ${department.id}: ${(error as Error).message}`);
+    screenLog.error('deadlines', `No due date for department ${department.id}: ${(error as Error).message}`, error);
     return NO_DUE_DATE;
   }
 }

@@ -4,6 +4,8 @@ import { calendarDoc, localTime, madridCityCalendar as city } from '../../core/c
 import type { Department, Message, Ticket } from '../../core/schemas';
 import { intakeTicket } from '../../core/schemas/test-fixtures';
 import { openTestDatabase, type TestDatabase } from '../../core/schemas/test-kit';
+import type { ScreenLogEntry } from '../../core/app-api';
+import { screenLog } from '../platform/screen-log';
 import { addMessage, editTicket } from './ticket-actions';
 
 const at = (text: string) => localTime(city, text);
@@ -74,5 +76,23 @@ describe('a clerk taking a ticket out of waiting for the citizen', () => {
     await editTicket(database, waiting.id, { status: 'open', dueAt: endOf('2025-03-31') }, 'u-ana', at('2025-03-10 09:30'));
     expect((await database.tickets.findOne(waiting.id).exec())!.dueAt).toBe(endOf('2025-03-31'));
     expect(await notesOf(database)).toEqual([]);
+  });
+
+  it('keeps the due date when the department has no usable calendar, and says so in the workstation log', async () => {
+    db = await openTestDatabase(['tickets', 'messages', 'departments', 'calendars']);
+    await db.departments.insert({ ...urbanismo, calendarId: 'cal-gone' });
+    await db.tickets.insert(waiting);
+    const logged: ScreenLogEntry[] = [];
+    const detach = screenLog.attach((entry) => logged.push(entry));
+    const quiet = console.error;
+    console.error = () => undefined;
+    try {
+      await editTicket(db, waiting.id, { status: 'open' }, 'u-ana', at('2025-03-10 09:30'));
+    } finally {
+      console.error = quiet;
+      detach();
+    }
+    expect((await db.tickets.findOne(waiting.id).exec())!.dueAt).toBe(endOf('2025-03-12'));
+    expect(logged).toEqual([expect.objectContaining({ level: 'error', source: 'ticket-actions', message: expect.stringContaining('has no usable calendar') })]);
   });
 });

@@ -20,6 +20,7 @@ import {
   type TicketStatus,
 } from '../../core/schemas';
 import type { WorkstationDatabase } from '../platform/platform';
+import { screenLog } from '../platform/screen-log';
 
 export class ActionError extends Error {
   constructor(
@@ -54,7 +55,7 @@ function withStatusConsequences(ticket: Ticket, changes: TicketEdit, now: number
     next.resolvedAt = now;
   }
   const resume = changes.status !== undefined && changes.dueAt === undefined && deadlines ? resumeOnStatusChange(ticket, changes.status, now, deadlines) : undefined;
-  if (resume?.kept === 'no_calendar') console.error(`The due date of ticket ${ticket.reference} was not moved after waiting for the citizen: department "${ticket.departmentId}" has no usable calendar.`);
+  if (resume?.kept === 'no_calendar') screenLog.error('ticket-actions', `The due date of ticket ${ticket.reference} was not moved after waiting for the citizen: department "${ticket.departmentId}" has no usable calendar.`);
   if (!dueDateMoved(resume)) return { edit: next };
   next.dueAt = resume.dueAt;
   return { edit: next, resumed: resume };

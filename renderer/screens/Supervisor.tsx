@@ -25,6 +25,7 @@ import { NO_DUE_DATE, TICKET_STATUSES, UNASSIGNED, type Ticket, type TicketStatu
 import { messageOf } from '../app/errors';
 import { EscalationPanel } from '../components/EscalationPanel';
 import { useWorkspace } from '../app/workspace';
+import { calendarOf } from '../data/deadlines';
 import { ACTIVE_STATUSES } from '../data/inbox-queries';
 import { AGE_BUCKETS, DUE_BUCKETS, endOfCouncilDay, queueStats } from '../data/queue-stats';
 import { reassignTickets } from '../data/ticket-actions';
@@ -56,7 +57,9 @@ export function Supervisor() {
     [db, departmentId],
     [],
   );
-  const stats = useMemo(() => queueStats(active.value, now, endOfCouncilDay(now)), [active.value, now]);
+  // Due dates count in días hábiles on the department's calendar, as in the inbox (deadlines.ts).
+  const calendar = useMemo(() => calendarOf(departmentId, directory.departmentList, directory.calendars), [departmentId, directory.departmentList, directory.calendars]);
+  const stats = useMemo(() => queueStats(active.value, now, endOfCouncilDay(now), calendar), [active.value, now, calendar]);
   const queue = useMemo(() => (holder === ANYONE ? active.value : active.value.filter((ticket) => ticket.assigneeId === holder)), [active.value, holder]);
   const shown = queue.slice(0, SHOWN);
   const staff = directory.userList.filter((user) => user.departmentIds.includes(departmentId));
@@ -123,12 +126,13 @@ export function Supervisor() {
           </FormControl>
         </Stack>
         <Typography variant="body2" color="text.secondary">{t('supervisor.counted')}</Typography>
-        <EscalationPanel departments={departments} />
+        {/* The department's counts first, a glance; the escalated tickets of all their departments below. */}
         <Stack sx={{ flexWrap: 'wrap' }} direction="row" spacing={2} useFlexGap>
           {statTable(t('supervisor.byStatus'), TICKET_STATUSES.map((status) => [t(`status.${status}`), statusCounts[status] ?? 0]))}
           {statTable(t('supervisor.byAge'), AGE_BUCKETS.map((bucket) => [t(`supervisor.ages.${bucket}`), stats.byAge[bucket]]))}
           {statTable(t('supervisor.byDue'), DUE_BUCKETS.map((bucket) => [t(`supervisor.dues.${bucket}`), stats.byDue[bucket]]))}
         </Stack>
+        <EscalationPanel departments={departments} />
         <Paper variant="outlined">
           <Table size="small" aria-label={t('supervisor.byClerk')}>
             <TableHead>
