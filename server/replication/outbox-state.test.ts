@@ -2,13 +2,13 @@
 // workstation's outbox; its owner may then push its delivery state — only that — although the
 // ticket is no longer in their departments (rights.ts `outboxStateWrite`), and each such write is
 // audited. Over HTTP, on the server's databases.
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { buildReplyMessage } from '../../core/mail/outgoing';
 import type { Message } from '../../core/schemas';
 import { pullQueryString, type PullResponse } from '../../core/sync/replication-protocol';
 import { insertRow, ticketDoc, updateRow } from '../test-support/council-documents';
 import { databaseEngines } from '../test-support/server-databases';
-import { addUser, apiClient, startTestServer, tokenFor, type TestServer } from '../test-support/test-server';
+import { addUser, apiClient, tokenFor, useTestServers, type TestServer } from '../test-support/test-server';
 
 const T0 = Date.UTC(2026, 10, 2, 9, 0);
 const WORKSTATION = 'ws-oac-centro-3';
@@ -38,18 +38,12 @@ const sent = (message: Stored, changes: Partial<NonNullable<Message['outbox']>> 
 });
 
 describe.each(databaseEngines())('a reply’s delivery state outside the clerk’s departments, on $name', (engine) => {
+  const start = useTestServers(engine);
   let server: TestServer | undefined;
-  beforeAll(() => engine.start(), 60_000);
-  afterAll(() => engine.stop());
-  afterEach(async () => {
-    await server?.close();
-    server = undefined;
-    await engine.closeAll();
-  });
 
   /** Ana (clerk, urbanismo) wrote replies in t1, which the administrator then routed to padrón. */
   async function routedAway(...replies: Stored[]) {
-    server = await startTestServer(engine);
+    server = await start();
     const admin = tokenFor(await addUser(server.db, 'admin', 'admin'));
     const ana = tokenFor(await addUser(server.db, 'ana', 'clerk', ['urbanismo']));
     const luis = tokenFor(await addUser(server.db, 'luis', 'clerk', ['urbanismo']));
