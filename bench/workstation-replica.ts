@@ -94,6 +94,6 @@ export async function buildReplica(dataDir: string, tickets: number, threadLengt
     writeFileSync(path.join(dataDir, DESCRIPTION), JSON.stringify(replica));
     return replica;
   } finally {
-    await local.db.close();
+    await local.close();
   }
 }

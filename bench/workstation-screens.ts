@@ -271,10 +271,3 @@ try {
   folder.remove();
 }
 
-// The figures are out and every process of ours is stopped; if something still holds the event
-// loop (seen at 02:15 UTC on 2026-11-29: an unidentified MessagePort after the run, not yet found),
-// say so and end, so that the benchmark stops by itself.
-setTimeout(() => {
-  progress('still running 10 s after the end: an open handle holds the process (see bench/README.md); exiting');
-  process.exit(0);
-}, 10_000).unref();
