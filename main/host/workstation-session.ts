@@ -289,7 +289,7 @@ export class WorkstationSession {
   }
 
   private async openSession(current: CurrentSession, central?: { tokens?: AuthTokens; credentials?: { email: string; password: string } }): Promise<void> {
-    const local = await openLocalDatabase({ directory: this.replicasDir, name: current.databaseName });
+    const local = await openLocalDatabase({ directory: this.replicasDir, name: current.databaseName, log: this.log });
     for (const migration of local.migrations) this.log(describeMigration(migration));
     const contacts = ContactIndex.open(local.file.replace(/\.sqlite$/, '.contacts.sqlite'), local.db.citizens, (error) =>
       this.log(`contact index: ${error instanceof Error ? error.message : String(error)}`),

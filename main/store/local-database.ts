@@ -24,6 +24,8 @@ export type LocalDatabaseOptions = {
   /** One database per signed-in clerk (DESIGN.md): e.g. the user id. */
   name: string;
   durability?: Durability;
+  /** Where background failures (the search index's writer) are reported; stderr by default. */
+  log?: (line: string) => void;
 };
 
 export type LocalDatabase = {
@@ -42,13 +44,13 @@ export type LocalDatabase = {
  * Opens the search index, and rebuilds it from scratch when its file is damaged: it holds nothing
  * the database does not.
  */
-function openSearchIndex(file: string): SearchIndex {
+function openSearchIndex(file: string, log?: (line: string) => void): SearchIndex {
   try {
-    return SearchIndex.open(file);
+    return SearchIndex.open(file, log);
   } catch (error) {
     if (!isStoreError(error) || !/^SQLITE_(CORRUPT|NOTADB)/.test(error.code)) throw error;
     for (const suffix of ['', '-wal', '-shm']) rmSync(file + suffix, { force: true });
-    return SearchIndex.open(file);
+    return SearchIndex.open(file, log);
   }
 }
 
@@ -85,7 +87,7 @@ export async function openLocalDatabase(options: LocalDatabaseOptions): Promise<
       COLLECTION_NAMES.map((name) => db.collections[name]),
       migrationMarker,
     );
-    search = openSearchIndex(file.replace(/\.sqlite$/, '.search.sqlite'));
+    search = openSearchIndex(file.replace(/\.sqlite$/, '.search.sqlite'), options.log);
     await search.follow({ tickets: db.tickets, messages: db.messages });
   } catch (error) {
     await search?.close();

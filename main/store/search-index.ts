@@ -78,7 +78,11 @@ export class SearchIndex {
   private closed = false;
   private readonly sql;
 
-  private constructor(readonly file: string) {
+  /** `log`: where the writer's failures are reported (the service's log; stderr by default). */
+  private constructor(
+    readonly file: string,
+    private readonly log: (line: string) => void,
+  ) {
     try {
       this.db = new Database(file);
       this.db.pragma('journal_mode = WAL');
@@ -109,8 +113,8 @@ export class SearchIndex {
     };
   }
 
-  static open(file: string): SearchIndex {
-    return new SearchIndex(file);
+  static open(file: string, log: (line: string) => void = (line) => console.error(line)): SearchIndex {
+    return new SearchIndex(file, log);
   }
 
   /**
@@ -167,7 +171,7 @@ export class SearchIndex {
         this.settle((waiter) => (waiter.seq <= this.indexed ? 'resolve' : undefined));
       } else {
         const error = new Error(`search index ${this.file}: ${reply.error}`);
-        console.error(error.message);
+        this.log(error.message);
         this.settle((waiter) => (waiter.seq <= reply.failed ? error : undefined));
       }
     });
@@ -177,7 +181,7 @@ export class SearchIndex {
       if (this.closed) return;
       // The next announcement starts another writer; whoever waits now hears why.
       const failure = new Error(`search index ${this.file}: its writer stopped: ${error.message}`);
-      console.error(failure.message);
+      this.log(failure.message);
       this.settle(() => failure);
     };
     worker.on('error', lost);

@@ -1,4 +1,4 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { endOfDay } from '../../core/calendar';
 import { calendarDoc, localTime, madridCityCalendar as city } from '../../core/calendar/test-calendars';
 import type { Department, Message, Ticket } from '../../core/schemas';
@@ -84,12 +84,12 @@ describe('a clerk taking a ticket out of waiting for the citizen', () => {
     await db.tickets.insert(waiting);
     const logged: ScreenLogEntry[] = [];
     const detach = screenLog.attach((entry) => logged.push(entry));
-    const quiet = console.error;
-    console.error = () => undefined;
+    // The logger also writes to the console: keep the test's output clean.
+    const quiet = vi.spyOn(console, 'error').mockImplementation(() => undefined);
     try {
       await editTicket(db, waiting.id, { status: 'open' }, 'u-ana', at('2025-03-10 09:30'));
     } finally {
-      console.error = quiet;
+      quiet.mockRestore();
       detach();
     }
     expect((await db.tickets.findOne(waiting.id).exec())!.dueAt).toBe(endOf('2025-03-12'));
