@@ -9,7 +9,7 @@ import { checkClientMessage } from '../../core/app-api/client-message-check';
 import type { ServiceMessage } from '../../core/app-api/protocol';
 import type { Collections } from '../../core/schemas';
 import type { FetchFunction } from '../sync/server-client';
-import { createScreenLog } from '../service/service-log';
+import { createScreenLogs, type ScreenLog, type ScreenLogs } from '../service/service-log';
 import { EscalationWatch, escalationStateFile } from './escalation-watch';
 import { PresenceClient } from './presence-client';
 import { lazyMailHandlers } from './mail-seam';
@@ -44,12 +44,18 @@ export type AppServiceOptions = {
 /** Malformed messages a connection may send before it is hung up on: a screen that sends them is broken or hostile. */
 const MAX_BAD_MESSAGES = 20;
 
+/** Who makes a call: a connection's own budgets (its screen log); none for calls inside the service's process. */
+export type Caller = { screenLog: ScreenLog };
+
 export class AppService {
   readonly session: WorkstationSession;
   readonly presence: PresenceClient;
   private readonly connections = new Set<Connection>();
   private readonly handlers: AppHandlers;
   private readonly log: (line: string) => void;
+  /** The screens' lines in the service's log, with a budget per connection (main/service/service-log.ts). */
+  private readonly screenLogs: ScreenLogs;
+  private connectionCount = 0;
   /** Near-due and overdue tickets of a signed-in supervisor's departments (escalation-watch.ts). */
   private escalations: EscalationWatch | undefined;
 
@@ -74,8 +80,10 @@ export class AppService {
           : undefined;
     });
     const session = this.session;
-    // The screens' lines join the service's log, rate-limited (main/service/service-log.ts).
-    const screenLog = createScreenLog({ write: (line) => this.log(line) });
+    // The screens' lines join the service's log, rate-limited per connection and in total
+    // (main/service/service-log.ts): one noisy window must not silence another's errors.
+    this.screenLogs = createScreenLogs({ write: (line) => this.log(line) });
+    const ownScreenLog = this.screenLogs.open();
     this.handlers = {
       'session:get': () => session.session(),
       'session:sign-in': (arg) => session.signIn(arg),
@@ -97,7 +105,7 @@ export class AppService {
       'settings:set': (arg) => session.setSettings(arg),
       // Loaded with the mail stack, on the first mail call (mail-seam.ts).
       ...lazyMailHandlers(session),
-      'log:write': (arg) => screenLog.write(arg),
+      'log:write': (arg, caller?: Caller) => (caller?.screenLog ?? ownScreenLog).write(arg),
     };
   }
 
@@ -113,25 +121,27 @@ export class AppService {
   }
 
   connect(peer: ConnectionPeer): ServiceConnection {
-    const connection = new Connection(peer, this, this.session.database);
+    const caller: Caller = { screenLog: this.screenLogs.open(++this.connectionCount) };
+    const connection = new Connection(peer, this, this.session.database, caller);
     this.connections.add(connection);
     return {
       receive: (text) => connection.receive(text),
       closed: () => {
         this.connections.delete(connection);
         connection.closeAll('the connection closed');
+        caller.screenLog.close();
       },
     };
   }
 
   /** Answers one call: checks the channel and its argument, runs the handler, wraps the outcome. */
-  async call(channel: string, arg: unknown): Promise<AppResult<unknown>> {
+  async call(channel: string, arg: unknown, caller?: Caller): Promise<AppResult<unknown>> {
     if (!isAppChannel(channel)) return { ok: false, error: { code: 'bad_request', message: `no app API channel ${JSON.stringify(channel)}` } };
     const checked = APP_ARG_CHECKS[channel](arg);
     if (!checked.ok) return { ok: false, error: { code: 'bad_request', message: checked.error.message } };
     try {
-      const handler = this.handlers[channel] as (value: unknown) => unknown;
-      return { ok: true, value: await handler(checked.value) };
+      const handler = this.handlers[channel] as (value: unknown, caller?: Caller) => unknown;
+      return { ok: true, value: await handler(checked.value, caller) };
     } catch (error) {
       if (error instanceof AppFailure) return { ok: false, error: error.error };
       this.log(`${channel} failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
@@ -160,6 +170,7 @@ class Connection {
     private readonly peer: ConnectionPeer,
     private readonly service: AppService,
     private database: RxDatabase<Collections> | undefined,
+    private readonly caller: Caller,
   ) {}
 
   send(message: ServiceMessage): void {
@@ -176,7 +187,7 @@ class Connection {
     const message = checked.value;
     switch (message.t) {
       case 'call':
-        void this.service.call(message.channel, message.arg).then((result) => this.send({ t: 'result', id: message.id, result }));
+        void this.service.call(message.channel, message.arg, this.caller).then((result) => this.send({ t: 'result', id: message.id, result }));
         return;
       case 'storage-open': {
         this.channels.get(message.channel)?.close();

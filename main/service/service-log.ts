@@ -1,7 +1,7 @@
 // The service's log: one line per event on stderr, as text for a person or JSON for a log
 // collector. The sync status is logged when its state, error or backlog changes — not on every
 // acknowledged push, which during a large push would be thousands of lines. The screens' own
-// lines (`log:write`) come through `createScreenLog`, rate-limited.
+// lines (`log:write`) come through `createScreenLogs`, rate-limited per connection and in total.
 import type { ScreenLogAnswer, ScreenLogEntry } from '../../core/app-api';
 import type { SyncHandle } from '../sync/start-sync';
 import type { SyncStatus } from '../sync/sync-status';
@@ -59,15 +59,62 @@ export function createServiceLogger(format: 'text' | 'json', write: (line: strin
 }
 
 /**
- * How many screen lines the service writes: a burst of `burst`, then `perMinute` a minute. A
- * screen caught in a loop (an effect that fails on every render, a rejected promise per row)
- * would otherwise write thousands of lines a second; what is dropped is counted and said once
- * the screen may write again. One budget for every screen of the service: in the app that is one
- * window, in the web host the tabs of one clerk.
+ * How many screen lines the service writes. A screen caught in a loop (an effect that fails on
+ * every render, a rejected promise per row) would otherwise write thousands of lines a second.
+ *
+ * Each connection (an Electron window's port, a browser tab's WebSocket) has its own budget — a
+ * burst of `burst`, then `perMinute` a minute — so that one noisy window cannot silence another's
+ * errors, which are the ones IT needs. And all connections together have a bounded total
+ * (`totalBurst`, then `totalPerMinute`), because a page that holds the web host's secret can open
+ * as many connections as it likes. What is dropped is counted and said in one line: a
+ * connection's own drops when it may write again or when it closes; drops for the total when
+ * the next line gets through. Neither summary can itself flood: each needs lines that passed
+ * the budgets before it.
  */
-export type ScreenLogOptions = { write: (line: string) => void; clock?: () => number; burst?: number; perMinute?: number };
+export type ScreenLogOptions = {
+  write: (line: string) => void;
+  clock?: () => number;
+  /** One connection's budget (default 20, then 30 a minute). */
+  burst?: number;
+  perMinute?: number;
+  /** All connections' together (default 60, then 120 a minute). */
+  totalBurst?: number;
+  totalPerMinute?: number;
+};
 
-export type ScreenLog = { write(entry: ScreenLogEntry): ScreenLogAnswer };
+/** One connection's door to the service's log. */
+export type ScreenLog = {
+  write(entry: ScreenLogEntry): ScreenLogAnswer;
+  /** The connection ended: says what it had dropped and not yet said. */
+  close(): void;
+};
+
+export type ScreenLogs = {
+  /** The log of connection `id` (its number, named on its lines); without one, calls made inside the service's own process. */
+  open(id?: number): ScreenLog;
+};
+
+/** A token bucket: `burst` at once, refilled at `perMinute`. */
+function budget(clock: () => number, burst: number, perMinute: number) {
+  let tokens = burst;
+  let refilledAt = clock();
+  return {
+    /** Whether a line may go now (and takes its token if so). */
+    take(): boolean {
+      const now = clock();
+      tokens = Math.min(burst, tokens + ((now - refilledAt) * perMinute) / 60_000);
+      refilledAt = now;
+      if (tokens < 1) return false;
+      tokens--;
+      return true;
+    },
+    /** Whether a line could go now, without taking its token. */
+    has(): boolean {
+      const now = clock();
+      return Math.min(burst, tokens + ((now - refilledAt) * perMinute) / 60_000) >= 1;
+    },
+  };
+}
 
 /** Control characters (line breaks included) would let a screen forge lines of the service's log. */
 // eslint-disable-next-line no-control-regex -- matching control characters is the point: they are removed
@@ -82,35 +129,62 @@ const stackLine = (stack: string) =>
     .slice(0, 12)
     .join(' | ');
 
-export function createScreenLog(options: ScreenLogOptions): ScreenLog {
+/** Lines dropped since the first of them (undefined when none). */
+type Drops = { count: number; since: number } | undefined;
+
+export function createScreenLogs(options: ScreenLogOptions): ScreenLogs {
   const clock = options.clock ?? Date.now;
   const burst = options.burst ?? 20;
-  const perMs = (options.perMinute ?? 30) / 60_000;
-  let tokens = burst;
-  let refilledAt = clock();
-  let dropped = 0;
-  let droppedSince = 0;
+  const perMinute = options.perMinute ?? 30;
+  const totalPerMinute = options.totalPerMinute ?? 120;
+  const total = budget(clock, options.totalBurst ?? 60, totalPerMinute);
+  let totalDrops: Drops;
+  /** The connections whose lines the total dropped, for the summary. */
+  const totalDropped = new Set<number | undefined>();
+  const count = (drops: Drops, now: number): Drops => (drops ? { count: drops.count + 1, since: drops.since } : { count: 1, since: now });
+  const said = (drops: NonNullable<Drops>) => `${drops.count} line(s) of the screens dropped since ${new Date(drops.since).toISOString()}`;
+  const summary = (text: string) => options.write(`screen warn [screen-log] ${text}`);
+
   return {
-    write(entry) {
-      const now = clock();
-      tokens = Math.min(burst, tokens + (now - refilledAt) * perMs);
-      refilledAt = now;
-      if (tokens < 1) {
-        if (dropped === 0) droppedSince = now;
-        dropped++;
-        return { logged: false };
-      }
-      tokens--;
-      if (dropped > 0) {
-        options.write(`screen warn [screen-log] ${dropped} line(s) of the screens dropped since ${new Date(droppedSince).toISOString()}: more than ${options.perMinute ?? 30} a minute`);
-        dropped = 0;
-      }
-      const parts = [`screen ${entry.level} [${oneLine(entry.source)}] ${oneLine(entry.message)}`];
-      if (entry.repeated !== undefined && entry.repeated > 1) parts.push(`(×${entry.repeated})`);
-      if (entry.route) parts.push(`at ${oneLine(entry.route)}`);
-      if (entry.stack) parts.push(`stack: ${stackLine(entry.stack)}`);
-      options.write(parts.join(' '));
-      return { logged: true };
+    open(id) {
+      const own = budget(clock, burst, perMinute);
+      const who = id === undefined ? '' : ` (connection ${id})`;
+      let ownDrops: Drops;
+      const sayOwnDrops = () => {
+        if (!ownDrops) return;
+        summary(`${said(ownDrops)}${who}: more than ${perMinute} a minute from one connection`);
+        ownDrops = undefined;
+      };
+      return {
+        write(entry) {
+          const now = clock();
+          // The connection's own budget first: a connection over it must not spend the others' total.
+          if (!own.has()) {
+            ownDrops = count(ownDrops, now);
+            return { logged: false };
+          }
+          if (!total.take()) {
+            totalDrops = count(totalDrops, now);
+            totalDropped.add(id);
+            return { logged: false };
+          }
+          own.take();
+          if (totalDrops) {
+            summary(`${said(totalDrops)} from ${totalDropped.size} connection(s): more than ${totalPerMinute} a minute from all of them`);
+            totalDrops = undefined;
+            totalDropped.clear();
+          }
+          sayOwnDrops();
+          const parts = [`screen ${entry.level} [${oneLine(entry.source)}] ${oneLine(entry.message)}`];
+          if (entry.repeated !== undefined && entry.repeated > 1) parts.push(`(×${entry.repeated})`);
+          if (entry.route) parts.push(`at ${oneLine(entry.route)}`);
+          if (who) parts.push(who.trim());
+          if (entry.stack) parts.push(`stack: ${stackLine(entry.stack)}`);
+          options.write(parts.join(' '));
+          return { logged: true };
+        },
+        close: sayOwnDrops,
+      };
     },
   };
 }
