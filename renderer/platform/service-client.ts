@@ -12,7 +12,8 @@ import { Subject } from 'rxjs';
 import { createRxDatabase } from 'rxdb';
 import { getRxStorageRemote, type MessageFromRemote, type MessageToRemote, type RemoteMessageChannel } from 'rxdb/plugins/storage-remote';
 import type { AppArg, AppChannel, AppEvent, AppEvents, AppResult, AppValue, Session } from '../../core/app-api';
-import { isServiceMessage, type ClientMessage, type ServiceMessage } from '../../core/app-api/protocol';
+import { ClientCalls, parseServiceMessage } from '../../core/app-api/client-calls';
+import type { ClientMessage, ServiceMessage } from '../../core/app-api/protocol';
 import { collections, type Collections } from '../../core/schemas';
 import type { Platform, WorkstationDatabase } from './platform';
 
@@ -25,8 +26,6 @@ const LOST = 'Se ha perdido la conexión con el servicio del puesto de trabajo. 
 const RETRY_FIRST_MS = 250;
 const RETRY_MAX_MS = 5_000;
 
-type Pending = (result: AppResult<unknown>) => void;
-
 type Channel = {
   messages$: Subject<MessageFromRemote>;
   /** Requests not yet answered: answered with an error if the channel dies. */
@@ -38,12 +37,11 @@ type Channel = {
 export class ServiceClient {
   private wire: Wire | undefined;
   private connecting: Promise<void> | undefined;
-  private nextCall = 1;
   private nextChannel = 1;
   private nextIdentifier = 1;
-  private readonly calls = new Map<number, Pending>();
+  /** Calls waiting for their result, and the listeners of events (core/app-api/client-calls.ts). */
+  private readonly calls = new ClientCalls();
   private readonly channels = new Map<number, Channel>();
-  private readonly listeners = new Map<AppEvent, Set<(value: unknown) => void>>();
   private readonly connectionListeners = new Set<(connected: boolean) => void>();
   private retryMs = RETRY_FIRST_MS;
   private stopped = false;
@@ -81,21 +79,13 @@ export class ServiceClient {
   }
 
   call<K extends AppChannel>(channel: K, arg: AppArg<K>): Promise<AppResult<AppValue<K>>> {
-    const wire = this.wire;
-    if (!wire) return Promise.resolve({ ok: false, error: { code: 'server_unreachable', message: LOST } });
-    const id = this.nextCall++;
-    return new Promise((resolve) => {
-      this.calls.set(id, resolve as Pending);
-      this.send({ t: 'call', id, channel, arg });
-    });
+    if (!this.wire) return Promise.resolve({ ok: false, error: { code: 'server_unreachable', message: LOST } });
+    // A wire that fails to send is lost: `send` fails every waiting call, this one too.
+    return this.calls.call(channel, arg, (message) => this.send(message));
   }
 
   on<E extends AppEvent>(event: E, listener: (value: AppEvents[E]) => void): () => void {
-    let set = this.listeners.get(event);
-    if (!set) this.listeners.set(event, (set = new Set()));
-    const wrapped = listener as (value: unknown) => void;
-    set.add(wrapped);
-    return () => set.delete(wrapped);
+    return this.calls.on(event, listener);
   }
 
   watchDatabase(name: string, listener: (database: WorkstationDatabase | null) => void): () => void {
@@ -213,27 +203,13 @@ export class ServiceClient {
   }
 
   private receive(text: string): void {
-    let message: unknown;
-    try {
-      message = JSON.parse(text);
-    } catch {
-      return;
-    }
-    if (!isServiceMessage(message)) return;
-    this.dispatch(message);
+    const message = parseServiceMessage(text);
+    if (message && !this.calls.take(message)) this.dispatchStorage(message);
   }
 
-  private dispatch(message: ServiceMessage): void {
+  /** What the calls' bookkeeping did not take: the storage channels' traffic. */
+  private dispatchStorage(message: ServiceMessage): void {
     switch (message.t) {
-      case 'result': {
-        const resolve = this.calls.get(message.id);
-        this.calls.delete(message.id);
-        resolve?.(message.result);
-        return;
-      }
-      case 'event':
-        for (const listener of this.listeners.get(message.event) ?? []) listener(message.value);
-        return;
       case 'storage': {
         const channel = this.channels.get(message.channel);
         if (!channel) return;
@@ -253,8 +229,7 @@ export class ServiceClient {
   private lost(): void {
     const hadWire = this.wire !== undefined;
     this.wire = undefined;
-    for (const resolve of this.calls.values()) resolve({ ok: false, error: { code: 'server_unreachable', message: LOST } });
-    this.calls.clear();
+    this.calls.failAll(LOST);
     for (const [number, channel] of [...this.channels]) this.killChannel(number, channel);
     if (hadWire) for (const listener of this.connectionListeners) listener(false);
     if (!this.stopped) void this.connect();
@@ -263,9 +238,9 @@ export class ServiceClient {
   /** Events sent while the wire was down are lost: tell the screens where things stand now. */
   private async refreshAfterReconnect(): Promise<void> {
     const session = await this.call('session:get', {});
-    if (session.ok) for (const listener of this.listeners.get('session') ?? []) listener(session.value);
+    if (session.ok) this.calls.emit('session', session.value);
     const status = await this.call('sync:status', {});
-    if (status.ok) for (const listener of this.listeners.get('sync:status') ?? []) listener(status.value);
+    if (status.ok) this.calls.emit('sync:status', status.value);
   }
 }
 
