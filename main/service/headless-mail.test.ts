@@ -3,72 +3,32 @@
 // routed by the council's rules on the central server, and the automatic answer leaves over SMTP,
 // its `sent` state replicated. Real central server, Dovecot and SMTP server, the service's own
 // command line in a process of its own.
-import { spawn, type ChildProcess } from 'node:child_process';
 import { chmodSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { createInterface } from 'node:readline';
-import { fileURLToPath } from 'node:url';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { defaultCouncil } from '../../core/routing/test-council';
 import type { Message, Ticket } from '../../core/schemas';
 import type { DocumentState } from '../../core/sync/replication-protocol';
 import { startDovecot, type TestDovecot } from '../mail/test-support/dovecot';
 import { mailAccountForm, plainMail, waitUntil } from '../mail/test-support/mail-fixture';
 import { startTestSmtpServer, type TestSmtpServer } from '../mail/test-support/smtp';
-import { prepareCouncil, pushAs, serverDocuments, startCentralServer, type CentralServer } from '../sync/test-support/central-server';
-import { ADMIN, COUNCIL, temporaryFolder } from '../sync/test-support/council';
+import { pushAs, serverDocuments } from '../sync/test-support/central-server';
+import { ADMIN } from '../sync/test-support/council';
+import { useHeadlessServiceFixture } from './test-support/headless-service';
 
-const CLI = fileURLToPath(new URL('./cli.ts', import.meta.url));
-const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const MAILBOX = { user: 'registro@ayto.test', password: 'clave-del-registro' };
 
-type LogLine = { event: string; [key: string]: unknown };
-
-let council: Awaited<ReturnType<typeof prepareCouncil>>;
+const fixture = useHeadlessServiceFixture('ventanilla-headless-mail-');
 let dovecot: TestDovecot;
 let smtp: TestSmtpServer;
-let tmp: ReturnType<typeof temporaryFolder>;
-let server: CentralServer | undefined;
-const children: ChildProcess[] = [];
 
 beforeAll(async () => {
-  [council, dovecot, smtp] = await Promise.all([prepareCouncil(COUNCIL), startDovecot({ users: [MAILBOX] }), startTestSmtpServer()]);
+  [dovecot, smtp] = await Promise.all([startDovecot({ users: [MAILBOX] }), startTestSmtpServer()]);
 }, 120_000);
 afterAll(async () => {
-  council?.remove();
   await dovecot?.close();
   await smtp?.close();
 });
-beforeEach(async () => {
-  tmp = temporaryFolder('ventanilla-headless-mail-');
-  council.copyTo(path.join(tmp.folder, 'server'));
-  server = await startCentralServer({ dataDir: path.join(tmp.folder, 'server') });
-}, 60_000);
-afterEach(async () => {
-  for (const child of children.splice(0)) if (child.exitCode === null) child.kill('SIGKILL');
-  await server?.stop();
-  tmp.remove();
-}, 30_000);
-
-/** The service's command line in a process of its own; `lines` fills with its JSON log. */
-function service(args: string[], env: NodeJS.ProcessEnv) {
-  const child = spawn(process.execPath, ['--import', 'tsx', CLI, ...args, '--log', 'json'], { cwd: ROOT, env: { ...process.env, ...env }, stdio: ['ignore', 'ignore', 'pipe'] });
-  children.push(child);
-  const lines: LogLine[] = [];
-  createInterface({ input: child.stderr! }).on('line', (line) => {
-    try {
-      lines.push(JSON.parse(line) as LogLine);
-    } catch {
-      lines.push({ event: 'text', text: line });
-    }
-  });
-  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
-  const waitFor = async (test: (line: LogLine) => boolean, what: string, timeoutMs = 60_000) => {
-    await waitUntil(() => lines.some(test), `${what}; log: ${JSON.stringify(lines).slice(-2_000)}`, timeoutMs);
-    return lines.find(test)!;
-  };
-  return { child, lines, exited, waitFor };
-}
 
 /** The shipped council defaults (calendars, departments, rules, templates) on the central server, as an administrator sets them up. */
 async function shipCouncilDefaults(url: string): Promise<void> {
@@ -86,17 +46,17 @@ async function shipCouncilDefaults(url: string): Promise<void> {
 
 describe('the headless service with --mail', () => {
   it('ingests the mailboxes of its accounts file, routes and acknowledges a citizen’s mail, and replicates it all', async () => {
-    await shipCouncilDefaults(server!.url);
-    const accountsFile = path.join(tmp.folder, 'mail-accounts.json');
+    await shipCouncilDefaults(fixture.server.url);
+    const accountsFile = path.join(fixture.folder, 'mail-accounts.json');
     writeFileSync(accountsFile, JSON.stringify([mailAccountForm(dovecot, MAILBOX, smtp.port)]));
     chmodSync(accountsFile, 0o600);
-    const dataDir = path.join(tmp.folder, 'registro');
-    const run = service(['--data', dataDir, '--server', server!.url, '--email', ADMIN.email, '--mail', '--mail-accounts', accountsFile, '--council-name', 'Ayuntamiento de Villanueva del Prado'], {
+    const dataDir = path.join(fixture.folder, 'registro');
+    const run = fixture.service(['--data', dataDir, '--server', fixture.server.url, '--email', ADMIN.email, '--mail', '--mail-accounts', accountsFile, '--council-name', 'Ayuntamiento de Villanueva del Prado', '--log', 'json'], {
       VENTANILLA_PASSWORD: ADMIN.password,
     });
-    await run.waitFor((line) => line.event === 'info' && String(line.message).includes(`1 account(s) from ${accountsFile}: ${MAILBOX.user}`), 'the account imported');
-    await run.waitFor((line) => line.event === 'sync' && line.state === 'online' && line.liveUpdates === true, 'online');
-    await run.waitFor((line) => line.event === 'mail' && JSON.stringify(line.accounts).includes('"state":"idle"'), 'the mailbox watched');
+    await run.waitFor((line) => line.event === 'info' && String(line.message).includes(`1 account(s) from ${accountsFile}: ${MAILBOX.user}`), 'the account imported', 60_000);
+    await run.waitFor((line) => line.event === 'sync' && line.state === 'online' && line.liveUpdates === true, 'online', 60_000);
+    await run.waitFor((line) => line.event === 'mail' && JSON.stringify(line.accounts).includes('"state":"idle"'), 'the mailbox watched', 60_000);
 
     await dovecot.append([
       plainMail({
@@ -112,7 +72,7 @@ describe('the headless service with --mail', () => {
     const [answer] = await smtp.waitFor(1, 60_000);
     expect(answer!.to).toEqual(['marta.ruiz@correo.test']);
     expect(answer!.headers.get('auto-submitted')).toBe('auto-replied');
-    const tickets = () => serverDocuments(server!.url, ADMIN, 'tickets') as Promise<(Ticket & DocumentState)[]>;
+    const tickets = () => serverDocuments(fixture.server.url, ADMIN, 'tickets') as Promise<(Ticket & DocumentState)[]>;
     await waitUntil(async () => (await tickets()).length === 1, 'the ticket on the central server');
     const [ticket] = await tickets();
     expect(ticket).toMatchObject({ subject: 'Licencia de obra menor para reformar la cocina', channel: 'email' });
@@ -121,10 +81,10 @@ describe('the headless service with --mail', () => {
 
     // The mail, the citizen and the answer's `sent` state reach the central server.
     await waitUntil(async () => {
-      const messages = (await serverDocuments(server!.url, ADMIN, 'messages')) as unknown as Message[];
+      const messages = (await serverDocuments(fixture.server.url, ADMIN, 'messages')) as unknown as Message[];
       return messages.some((message) => message.kind === 'email_in' && message.ticketId === ticket!.id) && messages.some((message) => message.kind === 'email_out' && message.auto && message.outbox?.state === 'sent');
     }, 'the mail and its sent answer on the central server');
-    const citizens = await serverDocuments(server!.url, ADMIN, 'citizens');
+    const citizens = await serverDocuments(fixture.server.url, ADMIN, 'citizens');
     expect(citizens.filter((citizen) => (citizen.emails as string[]).includes('marta.ruiz@correo.test'))).toHaveLength(1);
 
     // The password went to the protected secrets file of the data folder, not to the accounts it keeps.
