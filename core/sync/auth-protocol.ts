@@ -9,12 +9,20 @@ import type { Result } from './api-result';
 
 /**
  * `POST /api/v1/auth/login`. The e-mail is the sign-in name (users.email), lower-cased by the
- * server. `workstation` names the machine for the audit log ('OAC Centro, puesto 3').
+ * server. `workstation` names the machine for the audit log ('OAC Centro, puesto 3');
+ * `workstationId` is the workstation's own stable id (main/host/workstation-id.ts, the
+ * `outbox.workstationId` of the replies it sends): the server binds the session to it, and only a
+ * session bound to a reply's workstation may write that reply's delivery state from outside the
+ * clerk's departments (docs/replication-api.md, "A reply's delivery state").
  */
-export type LoginRequest = { email: string; password: string; workstation?: string };
+export type LoginRequest = { email: string; password: string; workstation?: string; workstationId?: string };
 
-/** `POST /api/v1/auth/refresh`. */
-export type RefreshRequest = { refreshToken: string };
+/**
+ * `POST /api/v1/auth/refresh`. `workstationId`, when sent, must be the session's: it binds a
+ * session signed in before workstations said their id (or by a client that did not), and a
+ * different one is refused (the refresh token was copied to another workstation).
+ */
+export type RefreshRequest = { refreshToken: string; workstationId?: string };
 
 /**
  * `POST /api/v1/auth/logout`: ends the session the refresh token belongs to (signing out). The
@@ -64,6 +72,8 @@ const tokenProperties = {
   refreshTokenExpiresAt: expiry,
 } as const;
 const tokenFields = ['accessToken', 'accessTokenExpiresAt', 'refreshToken', 'refreshTokenExpiresAt'];
+/** The same bounds as `outbox.workstationId` (core/schemas/messages.ts), which it is compared with. */
+const workstationId = { ...idProperty, description: 'a workstation id of 1 to 40 characters' } as const;
 
 const loginRequestCheck = jsonCheck<LoginRequest>(
   {
@@ -76,6 +86,7 @@ const loginRequestCheck = jsonCheck<LoginRequest>(
       email: { ...emailAddressProperty, description: 'an e-mail address' },
       password,
       workstation: { type: 'string', minLength: 1, maxLength: 128, description: 'a name of 1 to 128 characters' },
+      workstationId,
     },
   },
   'login',
@@ -91,7 +102,10 @@ const refreshTokenBody = {
   properties: { refreshToken: token },
 } as const;
 
-const refreshRequestCheck = jsonCheck<RefreshRequest>(refreshTokenBody, 'refresh');
+const refreshRequestCheck = jsonCheck<RefreshRequest>(
+  { ...refreshTokenBody, description: 'an object {refreshToken, workstationId?}', properties: { refreshToken: token, workstationId } },
+  'refresh',
+);
 
 const logoutRequestCheck = jsonCheck<LogoutRequest>(refreshTokenBody, 'logout');
 

@@ -85,14 +85,23 @@ export function signInFailure(caught: unknown, serverUrl: string): AppFailure {
 
 export type SignInAnswer = { tokens: AuthTokens; user: SignedInUser };
 
-/** One sign-in attempt; throws an AppFailure. */
-export async function signInOnce(fetchFunction: FetchFunction, serverUrl: string, email: string, password: string, timeoutMs = 15_000): Promise<SignInAnswer> {
+/**
+ * One sign-in attempt; throws an AppFailure. `workstationId` is this workstation's stable id
+ * (workstation-id.ts): the server binds the session to it (core/sync/auth-protocol.ts).
+ */
+export async function signInOnce(
+  fetchFunction: FetchFunction,
+  serverUrl: string,
+  email: string,
+  password: string,
+  options: { workstationId?: string; timeoutMs?: number } = {},
+): Promise<SignInAnswer> {
   try {
     const answer = await callServer(fetchFunction, serverUrl, {
       method: 'POST',
       path: API_PATHS.login,
-      body: { email, password, workstation: hostname().slice(0, 128) || 'workstation' },
-      timeoutMs,
+      body: { email, password, workstation: hostname().slice(0, 128) || 'workstation', ...(options.workstationId !== undefined && { workstationId: options.workstationId }) },
+      timeoutMs: options.timeoutMs ?? 15_000,
     });
     const login = parseLoginResponse(answer.body);
     if (!login.ok) throw invalidAnswer('login answer', login.error.message);

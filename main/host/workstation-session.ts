@@ -208,7 +208,7 @@ export class WorkstationSession {
       // mistyped one must not sign a working sync out).
       if (open?.sync && open.current.mode === 'central' && open.current.serverUrl === serverUrl && open.current.user.email === email) {
         if (open.sync.status.state !== 'signed-out') {
-          await signInOnce(this.fetch, serverUrl, email, input.password);
+          await signInOnce(this.fetch, serverUrl, email, input.password, { workstationId: this.workstationId });
           return this.session();
         }
         try {
@@ -218,7 +218,7 @@ export class WorkstationSession {
         }
         return this.session();
       }
-      const answer = await signInOnce(this.fetch, serverUrl, email, input.password);
+      const answer = await signInOnce(this.fetch, serverUrl, email, input.password, { workstationId: this.workstationId });
       // The server answers: a good moment for sign-outs that could not reach it before.
       void this.revocations.flush();
       await this.endSession();
@@ -303,6 +303,8 @@ export class WorkstationSession {
           db: local.db,
           serverUrl: current.serverUrl,
           user: current.user,
+          // The session is bound to this workstation: its outbox's delivery states are its own.
+          workstationId: this.workstationId,
           fetch: this.fetch,
           ...(central?.tokens && { tokens: central.tokens }),
           ...(central?.credentials && { credentials: central.credentials }),

@@ -75,8 +75,11 @@ function writeProfile(dataDir: string, profile: Profile): void {
 export async function startWorkstationService(options: WorkstationServiceOptions): Promise<WorkstationService> {
   const log = options.log ?? (() => undefined);
   const fetchFunction = options.fetch ?? ((input, init) => fetch(input, init));
-  const credentials: LoginRequest = { workstation: hostname().slice(0, 128) || 'workstation', ...options.credentials };
   mkdirSync(options.dataDir, { recursive: true });
+  // Its stable id binds the session to this workstation (core/sync/auth-protocol.ts): the outbox
+  // below sends the replies of this id, and only this session may push their delivery states.
+  const workstationId = workstationIdOf(options.dataDir);
+  const credentials: LoginRequest = { workstation: hostname().slice(0, 128) || 'workstation', workstationId, ...options.credentials };
   let profile = readProfile(options.dataDir);
   if (profile && profile.user.email !== credentials.email.toLowerCase()) {
     throw new Error(`${options.dataDir} holds the replica of ${profile.user.email}; use another data folder for ${credentials.email}`);
@@ -117,7 +120,7 @@ export async function startWorkstationService(options: WorkstationServiceOptions
       mail = await startMailWiring({
         db: local.db,
         directory: options.dataDir,
-        workstationId: workstationIdOf(options.dataDir),
+        workstationId,
         councilName: () => mailOptions.councilName,
         central: {
           serverUrl: options.serverUrl,

@@ -117,6 +117,21 @@ describe('the session with the central server', () => {
     expect(error).toMatchObject({ kind: 'server', code: 'invalid_answer' });
   });
 
+  it('names this workstation at every sign-in and refresh, so the server binds the session to it', async () => {
+    const stub = await authServer({ lifeMs: 600_000 });
+    const bodies = (path: string) => stub.requests.filter((request) => request.path === path).map((request) => request.body as Record<string, unknown>);
+    session = new AuthSession({ serverUrl: stub.url, fetch: fetchFunction, credentials, workstationId: 'ws-oac-centro-3' });
+    await session.tokenRefused(await session.accessToken());
+    expect(bodies('/api/v1/auth/login')).toEqual([{ ...credentials, workstationId: 'ws-oac-centro-3' }]);
+    expect(bodies('/api/v1/auth/refresh')).toEqual([{ refreshToken: 'refresh-token-number-1', workstationId: 'ws-oac-centro-3' }]);
+    session.stop();
+
+    // Tokens kept from before the server asked: the next refresh names the workstation, which binds them.
+    session = new AuthSession({ serverUrl: stub.url, fetch: fetchFunction, tokens: stubTokens(2, 600_000), workstationId: 'ws-oac-centro-3' });
+    await session.tokenRefused('access-token-number-2');
+    expect(bodies('/api/v1/auth/refresh').at(-1)).toEqual({ refreshToken: 'refresh-token-number-2', workstationId: 'ws-oac-centro-3' });
+  });
+
   it('refuses to sign in as another clerk on a replica that belongs to someone else', async () => {
     const stub = await authServer({ lifeMs: 600_000 });
     session = new AuthSession({ serverUrl: stub.url, fetch: fetchFunction, credentials, user: { ...STUB_USER, id: 'user-luis', email: 'luis@ayto.test' } });

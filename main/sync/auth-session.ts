@@ -31,6 +31,13 @@ export type AuthSessionOptions = {
   tokens?: AuthTokens;
   /** Who the tokens belong to, when known. */
   user?: SignedInUser;
+  /**
+   * This workstation's stable id (main/host/workstation-id.ts), sent with every sign-in and
+   * refresh: the server binds the session to it, and takes the delivery state of a reply away
+   * from the clerk's departments only from the workstation that sends it. Default:
+   * `credentials.workstationId`.
+   */
+  workstationId?: string;
   requestTimeoutMs?: number;
   /** Called with every new pair of tokens, to keep them (the refresh token is spent on use). */
   onTokens?: (tokens: AuthTokens, user: SignedInUser | undefined) => void;
@@ -62,12 +69,14 @@ export class AuthSession {
   private readonly controller = new AbortController();
   private readonly now: () => number;
   private readonly timeoutMs: number;
+  private readonly workstationId: string | undefined;
 
   constructor(private readonly options: AuthSessionOptions) {
     this.now = options.now ?? Date.now;
     this.timeoutMs = options.requestTimeoutMs ?? 30_000;
     this.credentials = options.credentials;
     this.userValue = options.user;
+    this.workstationId = options.workstationId ?? options.credentials?.workstationId;
     if (!options.tokens && !options.credentials) throw new TypeError('the sync needs credentials or tokens to sign in');
     this.state$ = new BehaviorSubject<AuthState>(options.tokens ? 'signed-in' : 'signing-in');
     if (options.tokens) this.hold(options.tokens, undefined, false);
@@ -138,7 +147,8 @@ export class AuthSession {
     const held = this.held;
     if (held && this.now() < held.refreshExpiresLocal) {
       try {
-        const answer = await this.post(API_PATHS.refresh, { refreshToken: held.refreshToken });
+        // Naming the workstation also binds a session signed in before it was asked (server/auth).
+        const answer = await this.post(API_PATHS.refresh, { refreshToken: held.refreshToken, ...this.workstation() });
         const tokens = parseRefreshResponse(answer.body);
         if (!tokens.ok) throw invalidAnswer('refresh answer', tokens.error.message);
         return this.hold(tokens.value, answer.serverTime);
@@ -153,7 +163,7 @@ export class AuthSession {
     if (!credentials) throw this.signOut('session_expired', 'the server refused the session and there is no password to sign in again');
     let answer: ServerAnswer;
     try {
-      answer = await this.post(API_PATHS.login, credentials);
+      answer = await this.post(API_PATHS.login, { ...credentials, ...this.workstation() });
     } catch (error) {
       if (error instanceof SyncError && (error.kind === 'auth' || error.kind === 'refused')) {
         throw this.signOut(error.kind === 'auth' ? 'invalid_credentials' : error.code, error.message);
@@ -168,6 +178,10 @@ export class AuthSession {
     }
     this.userValue = user;
     return this.hold(tokens, answer.serverTime);
+  }
+
+  private workstation(): { workstationId?: string } {
+    return this.workstationId === undefined ? {} : { workstationId: this.workstationId };
   }
 
   private post(path: string, body: unknown): Promise<ServerAnswer> {

@@ -41,6 +41,8 @@ export type StartSyncOptions = {
   tokens?: AuthTokens;
   /** Who the tokens belong to: signing in as someone else is refused (the replica is theirs). */
   user?: SignedInUser;
+  /** This workstation's stable id, sent with every sign-in and refresh (auth-session.ts). */
+  workstationId?: string;
   /** Called with every new pair of tokens, to keep them. */
   onTokens?: (tokens: AuthTokens, user: SignedInUser | undefined) => void;
   fetch?: FetchFunction;
@@ -140,6 +142,7 @@ export async function startSync(options: StartSyncOptions): Promise<SyncHandle> 
     credentials: options.credentials,
     tokens: options.tokens,
     user: options.user,
+    workstationId: options.workstationId,
     onTokens: options.onTokens,
     requestTimeoutMs,
   });

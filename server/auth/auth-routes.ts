@@ -70,12 +70,14 @@ export function registerAuthRoutes(app: FastifyInstance, options: AuthOptions): 
   const perAccount = new AttemptLimiter(options.loginLimits.perAccount);
   const perIp = new AttemptLimiter(options.loginLimits.perIp);
 
-  const issue = async (account: UserAccount): Promise<AuthTokens> => {
+  /** New tokens for `account`, bound to `workstationId` (the refresh token keeps it for the refreshes to come). */
+  const issue = async (account: UserAccount, workstationId: string | null): Promise<AuthTokens> => {
     const now = clock();
-    const access = signer.sign({ userId: account.id, role: account.role, departmentIds: account.departmentIds }, now, options.accessTokenTtlMs);
+    const actor = { userId: account.id, role: account.role, departmentIds: account.departmentIds, ...(workstationId !== null && { workstationId }) };
+    const access = signer.sign(actor, now, options.accessTokenTtlMs);
     const refresh = newRefreshToken();
     const refreshTokenExpiresAt = now + options.refreshTokenTtlMs;
-    await db.refreshTokens.insert({ tokenHash: refresh.hash, userId: account.id, createdAt: now, expiresAt: refreshTokenExpiresAt });
+    await db.refreshTokens.insert({ tokenHash: refresh.hash, userId: account.id, createdAt: now, expiresAt: refreshTokenExpiresAt, workstationId });
     return { accessToken: access.token, accessTokenExpiresAt: access.expiresAt, refreshToken: refresh.token, refreshTokenExpiresAt };
   };
 
@@ -83,7 +85,7 @@ export function registerAuthRoutes(app: FastifyInstance, options: AuthOptions): 
   const small = { bodyLimit: 16 * 1024 };
 
   app.post(API_PATHS.login, small, async (request, reply): Promise<LoginResponse> => {
-    const { email, password, workstation } = valueOf(parseLoginRequest(request.body));
+    const { email, password, workstation, workstationId } = valueOf(parseLoginRequest(request.body));
     const now = clock();
     const accountKey = `${request.ip}\u0000${email.trim().toLowerCase()}`;
     let wait = perIp.reserve(request.ip, now);
@@ -91,7 +93,7 @@ export function registerAuthRoutes(app: FastifyInstance, options: AuthOptions): 
       wait = perAccount.reserve(accountKey, now);
       if (wait !== null) perIp.release(request.ip, now);
     }
-    const origin = { ip: request.ip, workstation: workstation ?? null };
+    const origin = { ip: request.ip, workstation: workstation ?? null, workstationId: workstationId ?? null };
     if (wait !== null) {
       await audit({ db, log: request.log }, { userId: null, action: 'login', outcome: 'refused', reason: `too many failed sign-ins for ${email}`, detail: origin });
       throw new ApiFailure('rate_limited', `too many failed sign-ins from this address: wait ${Math.ceil(wait / 1000)} s`, wait / 1000);
@@ -114,7 +116,7 @@ export function registerAuthRoutes(app: FastifyInstance, options: AuthOptions): 
     }
     perAccount.release(accountKey, now);
     perIp.release(request.ip, now);
-    const tokens = await issue(account);
+    const tokens = await issue(account, workstationId ?? null);
     await audit({ db, log: request.log }, { userId: account.id, action: 'login', outcome: 'ok', detail: origin });
     request.log.info({ userId: account.id, role: account.role }, 'signed in');
     void reply.header('cache-control', 'no-store');
@@ -122,7 +124,7 @@ export function registerAuthRoutes(app: FastifyInstance, options: AuthOptions): 
   });
 
   app.post(API_PATHS.refresh, small, async (request, reply): Promise<RefreshResponse> => {
-    const { refreshToken } = valueOf(parseRefreshRequest(request.body));
+    const { refreshToken, workstationId } = valueOf(parseRefreshRequest(request.body));
     const stored = await db.refreshTokens.consume(hashRefreshToken(refreshToken), clock());
     if (!stored) {
       await audit({ db, log: request.log }, { userId: null, action: 'refresh', outcome: 'refused', reason: 'unknown, spent or expired refresh token', detail: { ip: request.ip } });
@@ -133,10 +135,30 @@ export function registerAuthRoutes(app: FastifyInstance, options: AuthOptions): 
       await audit({ db, log: request.log }, { userId: stored.userId, action: 'refresh', outcome: 'refused', reason: 'the account is disabled or gone', detail: { ip: request.ip } });
       throw new ApiFailure('unauthenticated', 'this account can no longer sign in: ask an administrator');
     }
+    // A session is bound to the workstation it was signed in on. Another one asking to refresh it
+    // holds a copy of the token (a restored backup, a stolen file): refused, and the token is
+    // spent, so the session ends and its workstation signs in again with the password.
+    const bound = stored.workstationId ?? null;
+    if (workstationId !== undefined && bound !== null && workstationId !== bound) {
+      await audit({ db, log: request.log }, {
+        userId: stored.userId,
+        action: 'refresh',
+        outcome: 'refused',
+        reason: `the session belongs to workstation ${bound}, not to ${workstationId}`,
+        detail: { ip: request.ip, workstationId },
+      });
+      throw new ApiFailure('unauthenticated', 'this session was signed in on another workstation: sign in again on this one');
+    }
+    if (bound === null && workstationId !== undefined) {
+      // A session signed in before workstations said their id (or by an older client) is bound
+      // at its first refresh that names one: nobody has to sign in again after an upgrade. The
+      // refresh token is the proof of the session, as the password was at sign-in.
+      await audit({ db, log: request.log }, { userId: stored.userId, action: 'refresh', outcome: 'ok', reason: 'session bound to its workstation', detail: { ip: request.ip, workstationId } });
+    }
     void reply.header('cache-control', 'no-store');
     // Role and departments come from the account as it is now: a change by an administrator
     // reaches the user's rights at their next refresh (at most one access token lifetime).
-    return issue(account);
+    return issue(account, bound ?? workstationId ?? null);
   });
 
   // Signing out revokes the refresh token, so a copy of it (a stolen laptop's token file, a
@@ -149,7 +171,7 @@ export function registerAuthRoutes(app: FastifyInstance, options: AuthOptions): 
     const { refreshToken } = valueOf(parseLogoutRequest(request.body));
     const stored = await db.refreshTokens.consume(hashRefreshToken(refreshToken), clock());
     if (stored) {
-      await audit({ db, log: request.log }, { userId: stored.userId, action: 'logout', outcome: 'ok', detail: { ip: request.ip } });
+      await audit({ db, log: request.log }, { userId: stored.userId, action: 'logout', outcome: 'ok', detail: { ip: request.ip, workstationId: stored.workstationId ?? null } });
       request.log.info({ userId: stored.userId }, 'signed out');
     }
     void reply.header('cache-control', 'no-store');

@@ -6,8 +6,17 @@
  *   v1.<claims: base64url(JSON)>.<HMAC-SHA256(key, "v1." + claims): base64url>
  *
  * Claims: `sub` (users.id), `role`, `dep` (departments), `iat` and `exp` (ms since 1970), `jti`
- * (random, for the logs). Any server process holding the same secret verifies them without a
- * database read, which is what lets several processes share one PostgreSQL.
+ * (random, for the logs), and `wks`: the workstation the session was signed in on (its stable id,
+ * sent at sign-in and kept with the refresh token). Any server process holding the same secret
+ * verifies them without a database read, which is what lets several processes share one
+ * PostgreSQL.
+ *
+ * `wks` is optional, and the token format stays `v1`, so tokens issued before workstations said
+ * their id keep working: a council's IT upgrades the server during the day without signing every
+ * clerk out, nor leaving offline workstations with pushes they could no longer send. Such a token
+ * may do everything but write a reply's delivery state from outside the clerk's departments
+ * (server/replication/rights.ts `outboxStateWrite`), which is refused with "sign in again"; and
+ * the workstation binds its session at its next refresh (auth-routes.ts), within 15 minutes.
  *
  * Refresh tokens are different: random 256-bit values, stored only as their SHA-256 (a stolen
  * database gives no usable token), rotated on every use (server/db refreshTokens.consume).
@@ -21,6 +30,12 @@ export type Actor = {
   role: UserRole;
   /** The departments they serve (empty for most admins). */
   departmentIds: readonly string[];
+  /**
+   * The workstation the session is bound to (its stable id, main/host/workstation-id.ts);
+   * undefined for a session that never said it (signed in before it was asked, an older client,
+   * the command line).
+   */
+  workstationId?: string;
 };
 
 export type AccessTokenClaims = Actor & { issuedAt: number; expiresAt: number; tokenId: string };
@@ -54,6 +69,7 @@ export function createTokenSigner(secret: string): TokenSigner {
         iat: now,
         exp: expiresAt,
         jti: randomBytes(9).toString('base64url'),
+        ...(actor.workstationId !== undefined && { wks: actor.workstationId }),
       };
       const body = `${VERSION}.${Buffer.from(JSON.stringify(claims)).toString('base64url')}`;
       return { token: `${body}.${mac(body).toString('base64url')}`, expiresAt };
@@ -81,12 +97,21 @@ export function createTokenSigner(secret: string): TokenSigner {
 
 function readClaims(value: unknown): AccessTokenClaims | null {
   if (typeof value !== 'object' || value === null) return null;
-  const { sub, role, dep, iat, exp, jti } = value as Record<string, unknown>;
+  const { sub, role, dep, iat, exp, jti, wks } = value as Record<string, unknown>;
   if (typeof sub !== 'string' || sub === '' || typeof jti !== 'string') return null;
   if (typeof role !== 'string' || !(USER_ROLES as readonly string[]).includes(role)) return null;
   if (!Array.isArray(dep) || dep.some((id) => typeof id !== 'string')) return null;
   if (!Number.isSafeInteger(iat) || !Number.isSafeInteger(exp)) return null;
-  return { userId: sub, role: role as UserRole, departmentIds: dep as string[], issuedAt: iat as number, expiresAt: exp as number, tokenId: jti };
+  if (wks !== undefined && (typeof wks !== 'string' || wks === '')) return null;
+  return {
+    userId: sub,
+    role: role as UserRole,
+    departmentIds: dep as string[],
+    issuedAt: iat as number,
+    expiresAt: exp as number,
+    tokenId: jti,
+    ...(wks !== undefined && { workstationId: wks }),
+  };
 }
 
 /** A new refresh token: 256 random bits. Only its hash is stored. */

@@ -60,11 +60,14 @@ describe.each(databaseEngines())('accounts, tokens, audit log and migrations on 
     await db.users.create(ana);
     await db.refreshTokens.insert({ tokenHash: 'h1', userId: 'u-ana', createdAt: 0, expiresAt: 10_000 });
     await db.refreshTokens.insert({ tokenHash: 'h2', userId: 'u-ana', createdAt: 0, expiresAt: 10_000 });
+    await db.refreshTokens.insert({ tokenHash: 'h-ws', userId: 'u-ana', createdAt: 0, expiresAt: 20_000, workstationId: 'ws-oac-3' });
     await db.refreshTokens.insert({ tokenHash: 'h3', userId: 'u-ana', createdAt: 0, expiresAt: 20_000 });
     await db.refreshTokens.insert({ tokenHash: 'old', userId: 'u-ana', createdAt: 0, expiresAt: 100 });
 
     const racing = await Promise.all([db.refreshTokens.consume('h1', 5_000), db.refreshTokens.consume('h1', 5_000)]);
-    expect(racing.filter((token) => token !== null)).toEqual([{ tokenHash: 'h1', userId: 'u-ana', createdAt: 0, expiresAt: 10_000 }]);
+    expect(racing.filter((token) => token !== null)).toEqual([{ tokenHash: 'h1', userId: 'u-ana', createdAt: 0, expiresAt: 10_000, workstationId: null }]);
+    // The workstation the session was signed in on stays with its token.
+    expect(await db.refreshTokens.consume('h-ws', 5_000)).toEqual({ tokenHash: 'h-ws', userId: 'u-ana', createdAt: 0, expiresAt: 20_000, workstationId: 'ws-oac-3' });
     expect(await db.refreshTokens.consume('h2', 10_000)).toBeNull();
     expect(await db.refreshTokens.deleteExpired(5_000)).toBe(1);
     expect(await db.refreshTokens.revokeAllOf('u-ana')).toBe(1);

@@ -32,7 +32,7 @@ type UserRow = {
   updated_at: number | string;
 };
 
-type TokenRow = { token_hash: string; user_id: string; created_at: number | string; expires_at: number | string };
+type TokenRow = { token_hash: string; user_id: string; created_at: number | string; expires_at: number | string; workstation_id: string | null };
 
 type AuditRow = {
   id: number | string;
@@ -106,9 +106,9 @@ export function createRefreshTokens(sql: SqlRunner): RefreshTokens {
   return {
     async insert(token) {
       await sql.run(
-        `INSERT INTO refresh_tokens (token_hash, user_id, created_at, expires_at)
-         VALUES (@token_hash, @user_id, @created_at, @expires_at)`,
-        { token_hash: token.tokenHash, user_id: token.userId, created_at: token.createdAt, expires_at: token.expiresAt },
+        `INSERT INTO refresh_tokens (token_hash, user_id, created_at, expires_at, workstation_id)
+         VALUES (@token_hash, @user_id, @created_at, @expires_at, @workstation_id)`,
+        { token_hash: token.tokenHash, user_id: token.userId, created_at: token.createdAt, expires_at: token.expiresAt, workstation_id: token.workstationId ?? null },
       );
     },
     async consume(tokenHash, now = Date.now()) {
@@ -122,6 +122,7 @@ export function createRefreshTokens(sql: SqlRunner): RefreshTokens {
         userId: row.user_id,
         createdAt: Number(row.created_at),
         expiresAt: Number(row.expires_at),
+        workstationId: row.workstation_id ?? null,
       };
       return token.expiresAt > now ? token : null;
     },

@@ -144,6 +144,11 @@ export type RefreshToken = {
   userId: string;
   createdAt: number;
   expiresAt: number;
+  /**
+   * The workstation the session was signed in on (its stable id), which every access token of
+   * the session carries; null when it never said (migration 0002). Omitted on insert: null.
+   */
+  workstationId?: string | null;
 };
 
 export const AUDIT_OUTCOMES = ['ok', 'refused', 'failed'] as const;
@@ -203,7 +208,8 @@ export type RefreshTokens = {
   insert(token: RefreshToken): Promise<void>;
   /**
    * Takes a token out, atomically, and returns it when it existed and had not expired at `now`.
-   * Two refreshes racing with the same token: exactly one gets it (rotation).
+   * Two refreshes racing with the same token: exactly one gets it (rotation). Its
+   * `workstationId` is always there (null when none).
    */
   consume(tokenHash: string, now?: number): Promise<RefreshToken | null>;
   revokeAllOf(userId: string): Promise<number>;

@@ -4,8 +4,9 @@
  * against its collection's JSON schema (ajv), the pusher's rights on the collection, then the
  * database push, whose `authorize` checks each row against the stored document inside the
  * transaction. Administrative writes, and replies' delivery states written outside the pusher's
- * departments (rights.ts `outboxStateWrite`), are audited when accepted. Anything refused is refused whole (nothing stored), answered 400 or 403 with the
- * reason, and written to the audit log with who, what, when and why.
+ * departments (rights.ts `outboxStateWrite`), are audited when accepted. Anything refused is
+ * refused whole (nothing stored), answered 400 or 403 with the reason, and written to the audit
+ * log with who (user and, when the session is bound to one, workstation), what, when and why.
  */
 import type { FastifyBaseLogger } from 'fastify';
 import { parseCollectionName, parsePushRows, type DocumentState, type PushRow } from '../../core/sync/replication-protocol';
@@ -35,7 +36,7 @@ export type PushEnvironment = {
 /**
  * RxDB retries a refused push every few seconds for as long as the workstation runs, so the same
  * refusal would be audited thousands of times a day. The audit log records a refusal the first
- * time in a window (default one hour) per user, collection, document and reason; repeats are
+ * time in a window (default one hour) per user, workstation, collection, document and reason; repeats are
  * counted in the server log instead.
  */
 export class RefusalMemory {
@@ -92,7 +93,7 @@ export async function pushAs(env: PushEnvironment, actor: Actor, collectionName:
         documentId,
         outcome: 'refused',
         reason: message,
-        detail: { code, role: actor.role, ...origin, ...detail },
+        detail: { code, role: actor.role, ...sessionOf(actor), ...origin, ...detail },
       });
     }
     env.log.info({ userId: actor.userId, collection: name, code, reason: message }, 'push refused');
@@ -140,7 +141,7 @@ export async function pushAs(env: PushEnvironment, actor: Actor, collectionName:
         documentId: row.id,
         outcome: 'refused',
         reason: row.reason,
-        detail: { code: 'forbidden', role: actor.role, ...origin, rows: rows.length },
+        detail: { code: 'forbidden', role: actor.role, ...sessionOf(actor), ...origin, rows: rows.length },
       });
     }
     env.log.info({ userId: actor.userId, collection: name, refused: result.refused.length }, 'push refused');
@@ -158,19 +159,20 @@ export async function pushAs(env: PushEnvironment, actor: Actor, collectionName:
         collection: name,
         documentId: id,
         outcome: 'ok',
-        detail: { role: actor.role, ...origin },
+        detail: { role: actor.role, ...sessionOf(actor), ...origin },
       });
     }
   }
   for (const id of changed.filter((written) => outboxStates.has(written))) {
-    const outbox = rowsById.get(id)!.newDocumentState.outbox as { state?: unknown; workstationId?: unknown } | undefined;
+    const outbox = rowsById.get(id)!.newDocumentState.outbox as { state?: unknown } | undefined;
+    // `workstationId`: the session's, which the rule makes the outbox's owner as well.
     await audit(env, {
       userId: actor.userId,
       action: 'write',
       collection: name,
       documentId: id,
       outcome: 'ok',
-      detail: { role: actor.role, rule: 'outbox-state', state: outbox?.state, workstationId: outbox?.workstationId, ...origin },
+      detail: { role: actor.role, rule: 'outbox-state', state: outbox?.state, ...sessionOf(actor), ...origin },
     });
   }
   if (name === 'users' && changed.length > 0) {
@@ -179,9 +181,14 @@ export async function pushAs(env: PushEnvironment, actor: Actor, collectionName:
   return result.conflicts;
 }
 
+/** The workstation the pusher's session is bound to, for the audit log (none for older sessions and the command line). */
+function sessionOf(actor: Actor): { workstationId?: string } {
+  return actor.workstationId === undefined ? {} : { workstationId: actor.workstationId };
+}
+
 function isNewRefusal(env: PushEnvironment, actor: Actor, collection: string, documentId: string | null, reason: string): boolean {
   if (!env.refusals) return true;
-  const fresh = env.refusals.isNew(JSON.stringify([actor.userId, collection, documentId, reason]), Date.now());
+  const fresh = env.refusals.isNew(JSON.stringify([actor.userId, actor.workstationId ?? null, collection, documentId, reason]), Date.now());
   if (!fresh) env.log.info({ userId: actor.userId, collection, documentId }, 'push refused again (audited already within the hour)');
   return fresh;
 }

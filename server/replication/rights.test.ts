@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { PushAuthorizationInput } from '../db/index';
 import type { Actor } from '../auth/tokens';
-import { canSee, collectionWriteRefusal, outboxStateWrite, pusherOf, readScopes, rowWriteRefusal } from './rights';
+import { canSee, collectionWriteRefusal, outboxStateCheck, outboxStateWrite, pusherOf, readScopes, rowWriteRefusal } from './rights';
 
 const clerk: Actor = { userId: 'ana', role: 'clerk', departmentIds: ['urbanismo'] };
 const supervisor: Actor = { userId: 'eva', role: 'supervisor', departmentIds: ['padron'] };
@@ -74,25 +74,66 @@ describe('rights', () => {
     expect(rowWriteRefusal(clerk, 'citizens', input('*', { scope: '*' }), update({ old: true }))).toBeNull();
   });
 
-  it('lets the owner of a reply out of their scope write its delivery state and nothing else', () => {
+  describe('a reply’s delivery state out of the clerk’s scope', () => {
     const outbox = { state: 'queued', workstationId: 'ws-1', attempts: 0, changedAt: 100 };
     const reply = { id: 'x', _deleted: false, kind: 'email_out', ticketId: 't', text: 'Hola', authorId: 'ana', auto: false, outbox };
     const push = (document: Record<string, unknown>, scope = 'padron', stored: Record<string, unknown> = reply): PushAuthorizationInput => ({ id: 'x', document: document as PushAuthorizationInput['document'], scope, stored: { document: stored as PushAuthorizationInput['document'], scope } });
     const sent = { ...reply, outbox: { ...outbox, state: 'sent', attempts: 1, sentAt: 150, changedAt: 200 } };
-    expect(outboxStateWrite(clerk, 'messages', push(sent))).toBe(true);
-    expect(rowWriteRefusal(clerk, 'messages', push(sent), update(reply))).toBeNull();
-    // In scope the ordinary rules apply; tickets and other messages never take this way.
-    expect(outboxStateWrite(clerk, 'messages', push(sent, 'urbanismo'))).toBe(false);
-    expect(outboxStateWrite(clerk, 'tickets', push(sent))).toBe(false);
-    expect(outboxStateWrite(clerk, 'messages', push({ ...sent, kind: 'note' }, 'padron', { ...reply, kind: 'note' }))).toBe(false);
-    // Anything besides the state, another owner, an older state, a deletion, another author.
-    expect(outboxStateWrite(clerk, 'messages', push({ ...sent, text: 'Otro' }))).toBe(false);
-    expect(outboxStateWrite(clerk, 'messages', push({ ...sent, outbox: { ...sent.outbox, workstationId: 'ws-2' } }))).toBe(false);
-    expect(outboxStateWrite(clerk, 'messages', push({ ...sent, outbox: { ...sent.outbox, changedAt: 100 } }))).toBe(false);
-    expect(outboxStateWrite(clerk, 'messages', push({ ...sent, _deleted: true }))).toBe(false);
-    expect(outboxStateWrite({ ...clerk, userId: 'luis' }, 'messages', push(sent))).toBe(false);
-    // An automatic answer has no author: whoever ingested the mail, which the server cannot tell apart.
     const acknowledgement = { ...reply, auto: true, authorId: undefined };
-    expect(outboxStateWrite({ ...clerk, userId: 'luis' }, 'messages', push({ ...sent, auto: true, authorId: undefined }, 'padron', acknowledgement))).toBe(true);
+    const acknowledgementSent = { ...sent, auto: true, authorId: undefined };
+    /** Ana on the workstation whose outbox holds the reply, on another one, and in a session that never said. */
+    const anaAtWs1: Actor = { ...clerk, workstationId: 'ws-1' };
+    const anaAtWs2: Actor = { ...clerk, workstationId: 'ws-2' };
+    const luisAtWs1: Actor = { userId: 'luis', role: 'clerk', departmentIds: ['urbanismo'], workstationId: 'ws-1' };
+    const luisAtWs2: Actor = { ...luisAtWs1, workstationId: 'ws-2' };
+    const outOfScope = 'message "x" is in department "padron", which is not one of yours';
+
+    it('lets the author write it from the workstation that sends it, and nothing else', () => {
+      expect(outboxStateCheck(anaAtWs1, 'messages', push(sent))).toBe('allowed');
+      expect(outboxStateWrite(anaAtWs1, 'messages', push(sent))).toBe(true);
+      expect(rowWriteRefusal(anaAtWs1, 'messages', push(sent), update(reply))).toBeNull();
+      // In scope the ordinary rules apply; tickets and other messages never take this way.
+      expect(outboxStateCheck(anaAtWs1, 'messages', push(sent, 'urbanismo'))).toBe('not-outbox-state');
+      expect(outboxStateCheck(anaAtWs1, 'tickets', push(sent))).toBe('not-outbox-state');
+      expect(outboxStateCheck(anaAtWs1, 'messages', push({ ...sent, kind: 'note' }, 'padron', { ...reply, kind: 'note' }))).toBe('not-outbox-state');
+      // Anything besides the state, another owner, an older state, a deletion.
+      expect(outboxStateCheck(anaAtWs1, 'messages', push({ ...sent, text: 'Otro' }))).toBe('not-outbox-state');
+      expect(outboxStateCheck(anaAtWs1, 'messages', push({ ...sent, outbox: { ...sent.outbox, workstationId: 'ws-2' } }))).toBe('not-outbox-state');
+      expect(outboxStateCheck(anaAtWs1, 'messages', push({ ...sent, outbox: { ...sent.outbox, changedAt: 100 } }))).toBe('not-outbox-state');
+      expect(outboxStateCheck(anaAtWs1, 'messages', push({ ...sent, _deleted: true }))).toBe('not-outbox-state');
+      expect(rowWriteRefusal(anaAtWs1, 'messages', push({ ...sent, text: 'Otro' }), update(reply))).toBe(outOfScope);
+      // Another clerk, even on the workstation that sends it.
+      expect(outboxStateCheck(luisAtWs1, 'messages', push(sent))).toBe('not-the-author');
+      expect(rowWriteRefusal(luisAtWs1, 'messages', push(sent), update(reply))).toBe(outOfScope);
+    });
+
+    it('refuses the author on another workstation of theirs, saying the state is written where the reply is sent', () => {
+      expect(outboxStateCheck(anaAtWs2, 'messages', push(sent))).toBe('other-workstation');
+      expect(outboxStateWrite(anaAtWs2, 'messages', push(sent))).toBe(false);
+      expect(rowWriteRefusal(anaAtWs2, 'messages', push(sent), update(reply))).toBe(
+        `${outOfScope}; its delivery state is written only from the workstation that sends it, and this session is on another one`,
+      );
+    });
+
+    it('refuses a session that does not say its workstation, asking to sign in again there', () => {
+      expect(outboxStateCheck(clerk, 'messages', push(sent))).toBe('session-without-workstation');
+      expect(rowWriteRefusal(clerk, 'messages', push(sent), update(reply))).toBe(
+        `${outOfScope}; its delivery state is written only from the workstation that sends it, and this session does not say which workstation it is on: sign in again on that workstation`,
+      );
+    });
+
+    it('lets only the workstation that ingested the mail write the state of an automatic answer, whoever is signed in on it', () => {
+      const ack = (document: Record<string, unknown>) => push(document, 'padron', acknowledgement);
+      expect(outboxStateCheck(luisAtWs1, 'messages', ack(acknowledgementSent))).toBe('allowed');
+      expect(outboxStateCheck(anaAtWs1, 'messages', ack(acknowledgementSent))).toBe('allowed');
+      expect(rowWriteRefusal(luisAtWs1, 'messages', ack(acknowledgementSent), update(acknowledgement))).toBeNull();
+      // Another workstation, of another clerk or of the same one; a session that does not say.
+      expect(outboxStateCheck(luisAtWs2, 'messages', ack(acknowledgementSent))).toBe('other-workstation');
+      expect(outboxStateCheck(anaAtWs2, 'messages', ack(acknowledgementSent))).toBe('other-workstation');
+      expect(outboxStateCheck({ ...luisAtWs1, workstationId: undefined }, 'messages', ack(acknowledgementSent))).toBe('session-without-workstation');
+      // An outgoing mail with neither an author nor `auto` belongs to nobody.
+      const orphan = { ...reply, authorId: undefined };
+      expect(outboxStateCheck(luisAtWs1, 'messages', push({ ...sent, authorId: undefined }, 'padron', orphan))).toBe('not-the-author');
+    });
   });
 });

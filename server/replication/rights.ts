@@ -16,10 +16,10 @@
  *   offline pushes it already routed: refusing that would lose a citizen's case. They may change
  *   (or conflict with) one only while it is in their scope — then they may also move it anywhere
  *   (routing): a ticket leaves a clerk's departments only if it was theirs before.
- *   One exception (`outboxStateWrite`): the owner of a reply may push its delivery state (the
- *   message's `outbox` part, nothing else) while its ticket is in a department not theirs — a
- *   reply queued before its ticket was routed away still leaves from its workstation's outbox,
- *   and the other department must see that it left.
+ *   One exception (`outboxStateWrite`): the workstation that sends a reply may push its delivery
+ *   state (the message's `outbox` part, nothing else) while its ticket is in a department not the
+ *   clerk's — a reply queued before its ticket was routed away still leaves from that
+ *   workstation's outbox, and the other department must see that it left.
  * - citizens: every signed-in user (every clerk serves every citizen).
  * - templates, rules: supervisors, for their own departments (`departmentId`, before and after
  *   the write); council-wide ones (no department) and everything else: administrators.
@@ -86,8 +86,15 @@ export function rowWriteRefusal(actor: Actor, collection: string, input: PushAut
   if (CASEWORK.has(collection)) {
     if (input.stored === null) return null;
     if (!canSee(actor, input.stored.scope)) {
-      if (outboxStateWrite(actor, collection, input)) return null;
-      return `${what} is in ${describeScope(input.stored.scope)}, which is not one of yours`;
+      const outOfScope = `${what} is in ${describeScope(input.stored.scope)}, which is not one of yours`;
+      const outbox = outboxStateCheck(actor, collection, input);
+      if (outbox === 'allowed') return null;
+      // Its owner, writing only its state, from the wrong session: say what would work.
+      if (outbox === 'session-without-workstation') {
+        return `${outOfScope}; its delivery state is written only from the workstation that sends it, and this session does not say which workstation it is on: sign in again on that workstation`;
+      }
+      if (outbox === 'other-workstation') return `${outOfScope}; its delivery state is written only from the workstation that sends it, and this session is on another one`;
+      return outOfScope;
     }
     return null;
   }
@@ -104,32 +111,47 @@ export function rowWriteRefusal(actor: Actor, collection: string, input: PushAut
 }
 
 /**
- * Whether a push to a message out of the pusher's scope is the delivery state of their own reply,
- * which they may write anyway (docs/replication-api.md, "A reply's delivery state"):
- * - the stored message is an outgoing mail (`email_out`) with an outbox part, and the pushed one
- *   equals it in every field but `outbox` (nor is it a deletion);
- * - the outbox keeps its owner (`workstationId`) and the state is a later one (`changedAt`), so a
- *   push can only move the state forward, never back;
- * - the pusher owns it: a clerk's reply is its author's (`authorId`); an automatic answer
- *   (`auto`, no author) belongs to whichever workstation ingested the mail, and the server cannot
- *   tell workstations apart (an access token names a user, not a workstation), so any signed-in
- *   user may write the state of one — every such write is in the audit log with who made it.
- * A conflict on such a row hands the pusher the stored message: their own reply.
+ * What a push to a message out of the pusher's scope is, as the delivery state of a reply
+ * (docs/replication-api.md, "A reply's delivery state"):
+ * - `not-outbox-state`: not a delivery-state write at all — a message in scope (the ordinary
+ *   rules apply), not an outgoing mail (`email_out`) with an outbox part, a deletion, a change to
+ *   any field besides `outbox`, another owner (`outbox.workstationId`), or a state that is not
+ *   later (`changedAt`: a push only moves the state forward, never back);
+ * - `not-the-author`: a clerk's reply (`authorId`) pushed by another user;
+ * - `session-without-workstation`: the session does not say which workstation it is on (signed in
+ *   before the server asked, an older client; server/auth/tokens.ts);
+ * - `other-workstation`: the session is bound to another workstation than the outbox's;
+ * - `allowed`: the workstation that sends it (`outbox.workstationId` is the session's), for the
+ *   author of a reply, or for an automatic answer (`auto`, no author), which belongs to the
+ *   workstation that ingested the mail whoever was signed in on it.
+ * The workstation is what owns a send (DESIGN.md, Mail): another workstation of the same clerk, or
+ * another clerk, must not mark a reply sent that is still waiting in an outbox elsewhere.
+ * A conflict on an allowed row hands the pusher the stored message: their own reply.
  */
-export function outboxStateWrite(actor: Actor, collection: string, input: PushAuthorizationInput): boolean {
-  if (collection !== 'messages' || input.stored === null || canSee(actor, input.stored.scope)) return false;
+export type OutboxStateCheck = 'allowed' | 'not-outbox-state' | 'not-the-author' | 'session-without-workstation' | 'other-workstation';
+
+/** Which {@link OutboxStateCheck} a pushed row is; read inside the push's transaction, against the stored message. */
+export function outboxStateCheck(actor: Actor, collection: string, input: PushAuthorizationInput): OutboxStateCheck {
+  if (collection !== 'messages' || input.stored === null || canSee(actor, input.stored.scope)) return 'not-outbox-state';
   const stored = input.stored.document as OutgoingMessage;
   const pushed = input.document as OutgoingMessage;
-  if (stored.kind !== 'email_out' || pushed._deleted === true || stored._deleted === true) return false;
+  if (stored.kind !== 'email_out' || pushed._deleted === true || stored._deleted === true) return 'not-outbox-state';
   const before = stored.outbox;
   const after = pushed.outbox;
-  if (!isOutbox(before) || !isOutbox(after)) return false;
-  if (after.workstationId !== before.workstationId || !(after.changedAt > before.changedAt)) return false;
+  if (!isOutbox(before) || !isOutbox(after)) return 'not-outbox-state';
+  if (after.workstationId !== before.workstationId || !(after.changedAt > before.changedAt)) return 'not-outbox-state';
   const { outbox: _storedOutbox, ...storedRest } = stored;
   const { outbox: _pushedOutbox, ...pushedRest } = pushed;
-  if (!isDeepStrictEqual({ ...storedRest, _deleted: false }, { ...pushedRest, _deleted: false })) return false;
-  if (typeof stored.authorId === 'string') return stored.authorId === actor.userId;
-  return stored.auto === true;
+  if (!isDeepStrictEqual({ ...storedRest, _deleted: false }, { ...pushedRest, _deleted: false })) return 'not-outbox-state';
+  if (typeof stored.authorId === 'string' ? stored.authorId !== actor.userId : stored.auto !== true) return 'not-the-author';
+  if (actor.workstationId === undefined) return 'session-without-workstation';
+  if (actor.workstationId !== before.workstationId) return 'other-workstation';
+  return 'allowed';
+}
+
+/** Whether the push is an allowed delivery-state write out of the pusher's scope (see {@link outboxStateCheck}). */
+export function outboxStateWrite(actor: Actor, collection: string, input: PushAuthorizationInput): boolean {
+  return outboxStateCheck(actor, collection, input) === 'allowed';
 }
 
 type OutgoingMessage = DocumentState & { kind?: unknown; authorId?: unknown; auto?: unknown; outbox?: unknown };

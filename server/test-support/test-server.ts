@@ -99,11 +99,12 @@ export function apiClient(url: string) {
     return { status: response.status, headers: response.headers, body: text === '' ? undefined : (JSON.parse(text) as unknown) };
   };
   return {
-    async login(user: { email: string; password: string }, workstation?: string) {
+    /** `workstation` names the machine for the audit log; `workstationId` is its stable id, which the session is bound to. */
+    async login(user: { email: string; password: string }, workstation?: string, workstationId?: string) {
       const response = await fetch(`${url}/api/v1/auth/login`, {
         method: 'POST',
         headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({ email: user.email, password: user.password, ...(workstation ? { workstation } : {}) }),
+        body: JSON.stringify({ email: user.email, password: user.password, ...(workstation ? { workstation } : {}), ...(workstationId ? { workstationId } : {}) }),
       });
       return json(response);
     },
@@ -113,11 +114,11 @@ export function apiClient(url: string) {
       if (answer.status !== 200) throw new Error(`sign-in refused: ${answer.status} ${JSON.stringify(answer.body)}`);
       return (answer.body as LoginResponse).accessToken;
     },
-    async refresh(refreshToken: string) {
+    async refresh(refreshToken: string, workstationId?: string) {
       const response = await fetch(`${url}/api/v1/auth/refresh`, {
         method: 'POST',
         headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({ refreshToken }),
+        body: JSON.stringify({ refreshToken, ...(workstationId ? { workstationId } : {}) }),
       });
       return json(response);
     },
@@ -140,8 +141,9 @@ export function apiClient(url: string) {
 
 /**
  * An access token for a user, signed as the test server signs them, without the ~0.1 s of scrypt
- * of a real sign-in (the auth tests sign in for real).
+ * of a real sign-in (the auth tests sign in for real); bound to `workstationId` when given.
  */
-export function tokenFor(user: Pick<TestUser, 'id' | 'role' | 'departmentIds'>, lifetimeMs = 15 * 60_000): string {
-  return createTokenSigner(TEST_SECRET).sign({ userId: user.id, role: user.role, departmentIds: user.departmentIds }, Date.now(), lifetimeMs).token;
+export function tokenFor(user: Pick<TestUser, 'id' | 'role' | 'departmentIds'>, lifetimeMs = 15 * 60_000, workstationId?: string): string {
+  const actor = { userId: user.id, role: user.role, departmentIds: user.departmentIds, ...(workstationId !== undefined && { workstationId }) };
+  return createTokenSigner(TEST_SECRET).sign(actor, Date.now(), lifetimeMs).token;
 }

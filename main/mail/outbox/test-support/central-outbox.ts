@@ -55,6 +55,9 @@ export function useCentralServerOutbox(options: { workstationId: string }): Cent
       db: local.db,
       serverUrl: server.url,
       credentials: ANA,
+      // The session bound to the outbox's workstation: the server takes the state of a reply away
+      // from Ana's departments only from the workstation that sends it (server/replication/rights.ts).
+      workstationId: options.workstationId,
       collections: ['tickets', 'messages'],
       backoff: { initialMs: 100, maxMs: 500 },
       onTokens: (tokens, user) => {
