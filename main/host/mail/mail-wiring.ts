@@ -64,7 +64,7 @@ export type MailWiring = {
   removeAccount(id: string): Promise<void>;
   testAccount(form: MailAccountForm): ReturnType<typeof testMailAccount>;
   quarantine(limit?: number): QuarantineView[];
-  /** The central server is reachable: upload what waits (the sync calls it when it goes online). */
+  /** The central server is reachable: upload what waits, push the outbox's waiting states (the sync calls it when it goes online). */
   drainUploads(): Promise<void>;
   stop(): Promise<void>;
 };
@@ -279,7 +279,10 @@ export async function startMailWiring(options: MailWiringOptions): Promise<MailW
         // The sync says "online" once more while it stops, after the mail has: a stopped wiring
         // has no queue to drain (its file is closed), and a caller's `void` must never meet a
         // rejection — an unhandled one ends the service's process.
-        if (!uploads || !blobClient || stopped) return Promise.resolve();
+        if (stopped) return Promise.resolve();
+        // Replies' states that wait for the central server after failed pushes go now (away-state-pushes.ts).
+        outbox.centralServerOnline();
+        if (!uploads || !blobClient) return Promise.resolve();
         draining ??= Promise.resolve()
           .then(() => uploads.drain(blobClient))
           .then((report) => {

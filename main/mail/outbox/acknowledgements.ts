@@ -4,7 +4,7 @@
  * mail's, so one workstation never writes two (an ingester resuming after a crash asks again);
  * two workstations that ingest the same mail while both are cut off from the central server
  * each write it, with the same id and the same Message-ID — what the outbox does about that is
- * in outbox.ts (`beforeAutomaticSend`, double-send detection) and docs/mail.md.
+ * in outbox-sender.ts (`sentElsewhere`), outbox.ts (double-send detection) and docs/mail.md.
  */
 import { createHash } from 'node:crypto';
 import type { RxCollection } from 'rxdb';

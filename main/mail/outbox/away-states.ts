@@ -7,8 +7,9 @@
  * the reply `sent`, and the state is on the server if the ticket comes back. docs/mail.md,
  * "A reply whose ticket leaves the clerk's departments".
  *
- * The outbox only needs the function; the workstation's mail wiring makes it from its central
- * server session (`centralServerPublisher`).
+ * The outbox only needs the function, and decides when to call it (away-state-pushes.ts: the
+ * backoff after failed pushes); the workstation's mail wiring makes it from its central server
+ * session (`centralServerPublisher`).
  */
 import type { Message } from '../../../core/schemas/messages';
 import { API_PATHS, type DocumentState } from '../../../core/sync/replication-protocol';

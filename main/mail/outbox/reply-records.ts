@@ -74,3 +74,8 @@ export async function recordReplyState(
   journal.keep(id, message);
   return { message, away: true };
 }
+
+/** A change time later than the last one even if the clock went back (the later state wins a conflict). */
+export function nextChangeAt(clock: () => number, outbox: OutboxFields | undefined): number {
+  return Math.max(clock(), (outbox?.changedAt ?? 0) + 1);
+}

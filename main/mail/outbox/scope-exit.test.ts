@@ -7,11 +7,14 @@ import { describe, expect, it } from 'vitest';
 import { firstValueFrom, filter } from 'rxjs';
 import type { Message } from '../../../core/schemas/messages';
 import type { Ticket } from '../../../core/schemas';
+import { isSyncError } from '../../sync/sync-errors';
 import { pushAs } from '../../sync/test-support/central-server';
 import { ADMIN, ticket } from '../../sync/test-support/council';
 import { waitUntil } from '../test-support/mail-fixture';
+import { centralServerPublisher, type AwayStatePublisher } from './away-states';
+import { OUTBOX_BACKOFF } from './outbox';
 import { serverCopy, useCentralServerOutbox } from './test-support/central-outbox';
-import { messageIdOf, replyIn, waitForDocument } from './test-support/outbox-fixtures';
+import { manualTime, messageIdOf, replyIn, waitForDocument } from './test-support/outbox-fixtures';
 
 const WORKSTATION = 'ws-oac-centro-3';
 const bed = useCentralServerOutbox({ workstationId: WORKSTATION });
@@ -75,5 +78,45 @@ describe('a reply whose ticket leaves the clerk\'s departments before it is sent
     await serverCopy<Message>(server.url, 'messages', queued.id, (message) => message.outbox?.state === 'sent');
     await outbox.sendNow();
     expect(smtp.received).toHaveLength(1);
+  }, 90_000);
+
+  it('waits out an unreachable central server with its backoff, and pushes the state at once when the server is back', async () => {
+    const { server, smtp, local, sync } = bed;
+    // The real push route, watched: what each push met. The waits are the test's (manualTime).
+    const time = manualTime();
+    const failures: unknown[] = [];
+    const central = centralServerPublisher({ serverUrl: server.url, accessToken: () => Promise.resolve(bed.session.accessToken) });
+    const publishAwayState: AwayStatePublisher = (reply) =>
+      central(reply).catch((error: unknown) => {
+        failures.push(error);
+        throw error;
+      });
+    const outbox = bed.openOutbox({ publishAwayState, backoff: OUTBOX_BACKOFF, random: () => 1, setAlarm: time.setAlarm });
+    await local.db.tickets.insert(ticket('tkt-vado', Date.now(), { subject: 'Vado en la calle Real' }));
+    await sync.awaitInSync();
+    await smtp.stop();
+    const queued = await outbox.queueReply(replyIn({ id: 'tkt-vado', subject: 'Vado en la calle Real' }, { authorId: bed.session.userId }));
+    await serverCopy<Message>(server.url, 'messages', queued.id, (message) => message.outbox?.state === 'queued' && message.outbox.attempts >= 1);
+    await route(server.url, 'tkt-vado', 'padron');
+    await waitUntil(async () => (await local.db.messages.findOne(queued.id).exec()) === null, 'the reply gone from the replica', 20_000);
+
+    // The central server goes down, the mail server comes back: the reply leaves, its state waits.
+    await server.stop();
+    await smtp.start();
+    await outbox.sendNow();
+    expect(smtp.received).toHaveLength(1);
+    // One push met the server down (then the rounds after it waited, rather than knock again).
+    expect(failures).toHaveLength(1);
+    expect(isSyncError(failures[0]) && failures[0].kind).toBe('offline');
+    expect(time.waiting).toBeDefined();
+
+    // Back: the sync says so, and the state goes without waiting for the backoff to end.
+    await server.restart();
+    outbox.centralServerOnline();
+    await outbox.idle();
+    const onPadron = await serverCopy<Message>(server.url, 'messages', queued.id, (message) => message.outbox?.state === 'sent');
+    expect(onPadron.outbox).toMatchObject({ state: 'sent', workstationId: WORKSTATION });
+    expect(failures).toHaveLength(1);
+    expect(time.waiting).toBeUndefined();
   }, 90_000);
 });

@@ -3,7 +3,8 @@
  * storage, validation and conflict handler as the local database; only `messages`, so several
  * workstations fit in one process under RxDB's open-core limit of 13 collections), reopened from
  * the same folder after a "crash", and an SMTP account for the test server; the per-test bed of
- * an SMTP server, that workstation and its outboxes; a clerk's reply to queue.
+ * an SMTP server, that workstation and its outboxes; a clerk's reply to queue; the outbox's clock
+ * and timers in the test's hands.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -15,7 +16,7 @@ import { messageConflictHandler } from '../../../../core/sync/conflict-handlers'
 import { getRxStorageSqlite } from '../../../store/index';
 import { afterEach, beforeEach } from 'vitest';
 import { startTestSmtpServer, type ReceivedMail, type TestSmtpServer } from '../../test-support/smtp';
-import { Outbox, type OutboxOptions, type QueueReplyInput } from '../outbox';
+import { Outbox, type OutboxOptions, type QueueReplyInput, type SetAlarm } from '../outbox';
 import type { SmtpAccount } from '../smtp-transport';
 
 export type TestWorkstation = {
@@ -158,5 +159,36 @@ export function replyIn(ticket: { id: string; subject: string; citizenId?: strin
     mailDomain: 'ayto.test',
     text: 'Su solicitud está en trámite.',
     ...fields,
+  };
+}
+
+/** The outbox's timers, in the test's hands: the clock it reads and the waits it asks for. */
+export function manualTime(start = Date.UTC(2026, 10, 30, 8)) {
+  let now = start;
+  let pending: { delayMs: number; wake: () => void } | undefined;
+  const setAlarm: SetAlarm = (wake, delayMs) => {
+    const alarm = { delayMs, wake };
+    pending = alarm;
+    return () => {
+      if (pending === alarm) pending = undefined;
+    };
+  };
+  return {
+    clock: () => now,
+    setAlarm,
+    /** The wait the outbox asked for last, in ms (undefined: it waits for nothing). */
+    get waiting(): number | undefined {
+      return pending?.delayMs;
+    },
+    /** Lets the wait run out: the clock moves on by it, and the outbox's round runs to its end. */
+    async elapse(outbox: Outbox): Promise<number> {
+      const alarm = pending;
+      if (!alarm) throw new Error('the outbox waits for nothing');
+      pending = undefined;
+      now += alarm.delayMs;
+      alarm.wake();
+      await outbox.idle();
+      return alarm.delayMs;
+    },
   };
 }
