@@ -46,11 +46,11 @@ export type LocalDatabase = {
  */
 function openSearchIndex(file: string, log?: (line: string) => void): SearchIndex {
   try {
-    return SearchIndex.open(file, log);
+    return SearchIndex.open(file, { log });
   } catch (error) {
     if (!isStoreError(error) || !/^SQLITE_(CORRUPT|NOTADB)/.test(error.code)) throw error;
     for (const suffix of ['', '-wal', '-shm']) rmSync(file + suffix, { force: true });
-    return SearchIndex.open(file, log);
+    return SearchIndex.open(file, { log });
   }
 }
 

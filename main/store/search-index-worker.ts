@@ -10,16 +10,24 @@
  * storage (sqlite-instance.ts changesSince). The checkpoint is saved in the same transaction as
  * the index rows, so a crash, a restart or a burst of writes never leaves a gap.
  *
- * Messages: `{ changed: name, seq }` (something was committed to that collection) and `{ close }`.
- * Answers `{ indexed: seq }` once every change announced up to `seq` is in the index, or
- * `{ failed: seq, error }` when indexing failed (the checkpoint did not move; the next change
- * tries again).
+ * It does not load RxDB: the checkpoint also keeps the last row's value of the lwt index column
+ * (`position`: RxDB's index string of `[lwt, id]`, encoded as index-columns.ts stores it), and
+ * "strictly after the checkpoint" is "position greater than that". Importing `rxdb` cost the
+ * thread ~0.8 s of CPU and most of its memory at each start (docs/performance.md), and the
+ * writer starts again after each idle exit (search-index.ts). Only a checkpoint saved without a
+ * position for this column (by an older version, or before the index's layout changed) needs
+ * RxDB to compute it, once.
+ *
+ * Messages: `{ changed: name, seq }` (something was committed to that collection) and `{ close }`
+ * (finish the batch in hand, close the files and exit: the index is closing, or the writer has
+ * been idle long enough). Answers `{ ready }` once its files are open, `{ indexed: seq }` once
+ * every change announced up to `seq` is in the index, or `{ failed: seq, error }` when indexing
+ * failed (the checkpoint did not move; the next change tries again).
  */
 import Database from 'better-sqlite3';
-import { getStartIndexStringFromLowerBound, type RxDocumentData, type RxJsonSchema, type RxStorageDefaultCheckpoint } from 'rxdb';
+import type { RxDocumentData, RxJsonSchema } from 'rxdb';
 import { parentPort, workerData } from 'node:worker_threads';
 import type { Message, Ticket } from '../../core/schemas';
-import { encodeIndexString } from './index-columns';
 
 /** What search-index.ts tells the worker about each collection it follows. */
 export type FollowedTable = {
@@ -34,7 +42,7 @@ export type FollowedTable = {
 
 export type SearchWorkerData = { searchFile: string; databaseFile: string; followed: FollowedTable[] };
 export type SearchWorkerRequest = { changed: FollowedTable['name']; seq: number } | { close: true };
-export type SearchWorkerReply = { indexed: number } | { failed: number; error: string };
+export type SearchWorkerReply = { ready: true } | { indexed: number } | { failed: number; error: string };
 
 /**
  * Documents indexed per transaction. Each transaction leaves FTS5 a segment to merge later: a
@@ -44,6 +52,12 @@ export type SearchWorkerReply = { indexed: number } | { failed: number; error: s
 const BATCH = 5_000;
 
 type IndexRow = { key: string; ticketId: string; subject: string; body: string };
+
+/**
+ * Where the index is in a collection: its last document (RxDB's `{id, lwt}` checkpoint) and that
+ * row's value of the lwt index column (`position`, hex; absent in checkpoints of older versions).
+ */
+type SavedCheckpoint = { id: string; lwt: number; column?: string; position?: string };
 
 function rowOf(name: FollowedTable['name'], doc: RxDocumentData<Ticket> | RxDocumentData<Message>): IndexRow {
   if (name === 'tickets') {
@@ -61,8 +75,32 @@ class SearchWriter {
   private readonly source: Database.Database;
   private readonly sql;
   private readonly changes = new Map<string, { followed: FollowedTable; fromStart: Database.Statement; since: Database.Statement }>();
+  /** Positions computed by RxDB for checkpoints saved without one (see open). */
+  private readonly computed = new Map<string, Buffer>();
 
-  constructor(data: SearchWorkerData) {
+  /** Opens the files; computes, with RxDB loaded for it, the positions older checkpoints lack. */
+  static async open(data: SearchWorkerData): Promise<SearchWriter> {
+    const writer = new SearchWriter(data);
+    try {
+      const lacking = data.followed.flatMap((followed) => {
+        const saved = writer.saved(followed.name);
+        return saved && !(saved.column === followed.lwtColumn && saved.position) ? [{ followed, saved }] : [];
+      });
+      if (lacking.length > 0) {
+        const [{ getStartIndexStringFromLowerBound }, { encodeIndexString }] = await Promise.all([import('rxdb'), import('./index-columns')]);
+        for (const { followed, saved } of lacking) {
+          // sqlite-instance.ts changesSince: strictly after (lwt, id) in the lwt index's order.
+          writer.computed.set(followed.name, encodeIndexString(getStartIndexStringFromLowerBound(followed.schema, followed.lwtFields, [saved.lwt, saved.id])));
+        }
+      }
+      return writer;
+    } catch (error) {
+      writer.close();
+      throw error;
+    }
+  }
+
+  private constructor(data: SearchWorkerData) {
     // The tables exist: search-index.ts created them before starting this worker.
     this.index = new Database(data.searchFile, { timeout: 5_000 });
     this.index.pragma('journal_mode = WAL');
@@ -74,8 +112,8 @@ class SearchWriter {
       const column = quote(followed.lwtColumn);
       this.changes.set(followed.name, {
         followed,
-        fromStart: this.source.prepare(`SELECT data FROM ${table} ORDER BY ${column} LIMIT ?`).pluck(),
-        since: this.source.prepare(`SELECT data FROM ${table} WHERE ${column} > ? ORDER BY ${column} LIMIT ?`).pluck(),
+        fromStart: this.source.prepare(`SELECT data, ${column} AS position FROM ${table} ORDER BY ${column} LIMIT ?`),
+        since: this.source.prepare(`SELECT data, ${column} AS position FROM ${table} WHERE ${column} > ? ORDER BY ${column} LIMIT ?`),
       });
     }
     const db = this.index;
@@ -92,26 +130,30 @@ class SearchWriter {
     };
   }
 
+  private saved(name: FollowedTable['name']): SavedCheckpoint | undefined {
+    const saved = this.sql.getCheckpoint.get(name) as string | undefined;
+    return saved ? (JSON.parse(saved) as SavedCheckpoint) : undefined;
+  }
+
   /** Indexes one batch of the collection's changes; false once there is nothing more. */
   indexBatch(name: FollowedTable['name']): boolean {
     const source = this.changes.get(name)!;
-    const saved = this.sql.getCheckpoint.get(name) as string | undefined;
-    const checkpoint = saved ? (JSON.parse(saved) as RxStorageDefaultCheckpoint) : undefined;
-    // sqlite-instance.ts changesSince: strictly after (lwt, id) in the lwt index's order.
-    const rows = checkpoint
-      ? (source.since.all(encodeIndexString(getStartIndexStringFromLowerBound(source.followed.schema, source.followed.lwtFields, [checkpoint.lwt, checkpoint.id])), BATCH) as string[])
-      : (source.fromStart.all(BATCH) as string[]);
+    const saved = this.saved(name);
+    const after = !saved ? undefined : saved.column === source.followed.lwtColumn && saved.position ? Buffer.from(saved.position, 'hex') : this.computed.get(name)!;
+    type ChangedRow = { data: string; position: Buffer };
+    const rows = (after ? source.since.all(after, BATCH) : source.fromStart.all(BATCH)) as ChangedRow[];
     if (rows.length === 0) return false;
     this.index.transaction(() => {
       let last: RxDocumentData<Ticket | Message> | undefined;
-      for (const data of rows) {
+      for (const { data } of rows) {
         const doc = JSON.parse(data) as RxDocumentData<Ticket> & RxDocumentData<Message>;
         const row = rowOf(name, doc);
         this.remove(row.key);
         if (!doc._deleted) this.insert(row);
         last = doc;
       }
-      this.sql.setCheckpoint.run(name, JSON.stringify({ id: last!.id, lwt: last!._meta.lwt }));
+      const checkpoint: SavedCheckpoint = { id: last!.id, lwt: last!._meta.lwt, column: source.followed.lwtColumn, position: rows[rows.length - 1]!.position.toString('hex') };
+      this.sql.setCheckpoint.run(name, JSON.stringify(checkpoint));
     })();
     return rows.length === BATCH;
   }
@@ -136,7 +178,8 @@ class SearchWriter {
 
 if (parentPort) {
   const port = parentPort;
-  const writer = new SearchWriter(workerData as SearchWorkerData);
+  const writer = await SearchWriter.open(workerData as SearchWorkerData);
+  port.postMessage({ ready: true } satisfies SearchWorkerReply);
   const pending = new Set<FollowedTable['name']>();
   let announced = 0;
   let running = false;
@@ -175,6 +218,7 @@ if (parentPort) {
 
   port.on('message', (request: SearchWorkerRequest) => {
     if ('close' in request) {
+      if (closing) return;
       closing = true;
       if (!running) {
         writer.close();

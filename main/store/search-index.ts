@@ -11,6 +11,11 @@
  *   writes and queries: a first replica of a whole council is not held up by its indexing. This
  *   thread only searches (WAL: it reads while the writer writes). Until the writer has caught
  *   up, a search finds what is indexed so far: the documents that arrived first.
+ * - The writer runs only while there is something to index: caught up and idle for
+ *   `idleExitMs` (IDLE_EXIT_MS), it exits and gives back its V8 isolate and SQLite caches (the
+ *   workstation's memory target, docs/performance.md#the-search-indexs-writer-only-while-there-is-something-to-index);
+ *   the next change starts it again. A writer that crashed starts again at the next change too. A
+ *   new writer reads every collection from its saved checkpoint, so neither loses a change.
  * - Spanish-aware: FTS5's unicode61 tokenizer folds case and accents; core/text/spanish-search
  *   turns the clerk's words into stems matched as prefixes.
  * - Fast at a million documents: FTS5 walks matches newest first (rowid DESC) and stops early,
@@ -66,23 +71,65 @@ function workerSource(): { source: string; eval: boolean } {
 
 type Waiter = { seq: number; resolve(): void; reject(error: Error): void };
 
+/**
+ * The writer thread's life: `starting` (its isolate loads and opens its files), `running`,
+ * `stopping` (told to exit: idle, or the index is closing), `stopped` (none: the next change
+ * starts one).
+ */
+export type SearchWriterState = 'stopped' | 'starting' | 'running' | 'stopping';
+
+export type SearchIndexOptions = {
+  /** Where the writer's failures are reported (the service's log); stderr by default. */
+  log?: (line: string) => void;
+  /**
+   * How long the writer stays once it has indexed every change announced, before it exits
+   * (default IDLE_EXIT_MS). Tests shorten it.
+   */
+  idleExitMs?: number;
+};
+
+/**
+ * 30 s. Starting the writer costs ~80 ms of CPU and ~0.2 s until it answers (a V8 isolate,
+ * better-sqlite3, its files opened; measured on the built worker at load ~8, docs/performance.md),
+ * so a workstation that receives a change just after each exit spends at most that every 30 s —
+ * under 0.3 % of a core — and a change written after a quiet spell is searchable ~0.2 s later;
+ * while a quiet workstation (no replication traffic, no clerk writing) holds no writer half a
+ * minute after the last change (~9 MB while it runs). A burst of changes (a replica catching
+ * up, a clerk at work) keeps one writer running.
+ */
+export const IDLE_EXIT_MS = 30_000;
+
+type WriterThread = { worker: Worker; state: Exclude<SearchWriterState, 'stopped'>; exited: Promise<void> };
+
 export class SearchIndex {
   private readonly db: Database.Database;
   private readonly subscriptions: Subscription[] = [];
-  private worker: Worker | undefined;
+  /** The writer thread while there is one. */
+  private writer: WriterThread | undefined;
   private workerData: SearchWorkerData | undefined;
-  /** Announcements sent to the writer, and the last one it has indexed. */
+  /**
+   * Announcements made, the last one the writer has indexed, and the last one it has answered
+   * (indexed or failed): it is idle when it has answered every announcement.
+   */
   private announced = 0;
   private indexed = 0;
+  private answered = 0;
+  private idleTimer: NodeJS.Timeout | undefined;
+  private writerStarts = 0;
+  private stateListeners: ((state: SearchWriterState) => void)[] = [];
   private waiters: Waiter[] = [];
   private closed = false;
   private readonly sql;
+  private readonly log: (line: string) => void;
+  private readonly idleExitMs: number;
 
-  /** `log`: where the writer's failures are reported (the service's log; stderr by default). */
   private constructor(
     readonly file: string,
-    private readonly log: (line: string) => void,
+    options: SearchIndexOptions,
   ) {
+    this.log = options.log ?? ((line) => console.error(line));
+    this.idleExitMs = options.idleExitMs ?? IDLE_EXIT_MS;
+    if (!(this.idleExitMs >= 0)) throw new RangeError(`idleExitMs must be a number of milliseconds, not ${options.idleExitMs}`);
     try {
       this.db = new Database(file);
       this.db.pragma('journal_mode = WAL');
@@ -113,8 +160,8 @@ export class SearchIndex {
     };
   }
 
-  static open(file: string, log: (line: string) => void = (line) => console.error(line)): SearchIndex {
-    return new SearchIndex(file, log);
+  static open(file: string, options: SearchIndexOptions = {}): SearchIndex {
+    return new SearchIndex(file, options);
   }
 
   /**
@@ -149,44 +196,116 @@ export class SearchIndex {
     return new Promise((resolve, reject) => this.waiters.push({ seq: this.announced, resolve, reject }));
   }
 
+  /** Where the writer thread is in its life, and how many times one was started (diagnostics, tests). */
+  get writerStatus(): { state: SearchWriterState; starts: number } {
+    return { state: this.writer?.state ?? 'stopped', starts: this.writerStarts };
+  }
+
+  /** Resolves when the writer is in `state`: at once if it is, otherwise at its next change into it. */
+  writerReaches(state: SearchWriterState): Promise<void> {
+    if (this.writerStatus.state === state) return Promise.resolve();
+    return new Promise((resolve) => {
+      const listener = (now: SearchWriterState) => {
+        if (now !== state) return;
+        this.stateListeners = this.stateListeners.filter((other) => other !== listener);
+        resolve();
+      };
+      this.stateListeners.push(listener);
+    });
+  }
+
+  /**
+   * Ends the writer thread at once, wherever it is (in the middle of a batch: its transaction is
+   * rolled back) — what a crash of the thread looks like from here. For tests and diagnostics.
+   */
+  async terminateWriter(): Promise<void> {
+    const writer = this.writer;
+    if (!writer) return;
+    await writer.worker.terminate();
+    await writer.exited;
+  }
+
   /** Tells the writer that the collection has committed changes, starting it if need be. */
   private announce(name: FollowedTable['name']): void {
     if (this.closed || !this.workerData) return;
-    const first = !this.worker;
-    const worker = (this.worker ??= this.startWorker(this.workerData));
     this.announced++;
-    // A writer started again after a failure re-reads both collections from their checkpoints.
-    if (first) for (const other of this.workerData.followed) if (other.name !== name) worker.postMessage({ changed: other.name, seq: this.announced } satisfies SearchWorkerRequest);
-    worker.postMessage({ changed: name, seq: this.announced } satisfies SearchWorkerRequest);
+    clearTimeout(this.idleTimer);
+    const writer = this.writer;
+    // A writer told to exit is not told anything more; when it is gone, a new one starts and
+    // reads every collection from its checkpoint, this change included.
+    if (writer?.state === 'stopping') return;
+    if (writer) writer.worker.postMessage({ changed: name, seq: this.announced } satisfies SearchWorkerRequest);
+    else this.startWriter(this.workerData);
   }
 
-  private startWorker(data: SearchWorkerData): Worker {
+  /**
+   * Starts a writer and tells it to read every collection from its checkpoint: what an earlier
+   * writer (exited idle, crashed, or left with the last session) had not indexed is indexed now.
+   */
+  private startWriter(data: SearchWorkerData): void {
     const { source, eval: isEval } = workerSource();
     const worker = new Worker(source, { eval: isEval, workerData: data });
     // The service's exit must not wait for it: what it had not indexed, the next start indexes.
     worker.unref();
+    this.writerStarts++;
+    let exited!: () => void;
+    const writer: WriterThread = { worker, state: 'starting', exited: new Promise<void>((resolve) => (exited = resolve)) };
+    this.writer = writer;
+    this.changeState('starting');
+    for (const { name } of data.followed) worker.postMessage({ changed: name, seq: this.announced } satisfies SearchWorkerRequest);
     worker.on('message', (reply: SearchWorkerReply) => {
+      if (this.writer !== writer) return;
+      if ('ready' in reply) {
+        if (writer.state === 'starting') this.changeState((writer.state = 'running'));
+        return;
+      }
       if ('indexed' in reply) {
         this.indexed = Math.max(this.indexed, reply.indexed);
+        this.answered = Math.max(this.answered, reply.indexed);
         this.settle((waiter) => (waiter.seq <= this.indexed ? 'resolve' : undefined));
       } else {
+        this.answered = Math.max(this.answered, reply.failed);
         const error = new Error(`search index ${this.file}: ${reply.error}`);
         this.log(error.message);
         this.settle((waiter) => (waiter.seq <= reply.failed ? error : undefined));
       }
+      if (this.answered >= this.announced) this.armIdleExit();
     });
-    const lost = (error: Error) => {
-      if (this.worker !== worker) return;
-      this.worker = undefined;
+    let failure: Error | undefined;
+    worker.on('error', (error) => (failure = error));
+    worker.on('exit', (code) => {
+      const expected = writer.state === 'stopping' && code === 0;
+      this.writer = undefined;
+      exited();
+      this.changeState('stopped');
       if (this.closed) return;
-      // The next announcement starts another writer; whoever waits now hears why.
-      const failure = new Error(`search index ${this.file}: its writer stopped: ${error.message}`);
-      this.log(failure.message);
-      this.settle(() => failure);
-    };
-    worker.on('error', lost);
-    worker.on('exit', (code) => lost(new Error(`exit code ${code}`)));
-    return worker;
+      if (!expected) {
+        // A crash: whoever waits hears why; the next announcement starts another writer.
+        const lost = new Error(`search index ${this.file}: its writer stopped: ${(failure ?? new Error(`exit code ${code}`)).message}`);
+        this.log(lost.message);
+        this.settle(() => lost);
+      } else if (this.announced > this.answered) {
+        // Changes announced while it was exiting: a new writer reads them from the checkpoints.
+        this.startWriter(data);
+      }
+    });
+  }
+
+  /** Caught up: the writer exits unless a change comes within idleExitMs. */
+  private armIdleExit(): void {
+    clearTimeout(this.idleTimer);
+    this.idleTimer = setTimeout(() => {
+      const writer = this.writer;
+      if (this.closed || !writer || writer.state === 'stopping' || this.answered < this.announced) return;
+      this.changeState((writer.state = 'stopping'));
+      writer.worker.postMessage({ close: true } satisfies SearchWorkerRequest);
+    }, this.idleExitMs);
+    // Never what keeps the service alive.
+    this.idleTimer.unref();
+  }
+
+  private changeState(state: SearchWriterState): void {
+    for (const listener of [...this.stateListeners]) listener(state);
   }
 
   private settle(decide: (waiter: Waiter) => 'resolve' | Error | undefined): void {
@@ -232,13 +351,15 @@ export class SearchIndex {
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
+    clearTimeout(this.idleTimer);
     this.subscriptions.forEach((s) => s.unsubscribe());
-    const worker = this.worker;
-    if (worker) {
-      // The writer finishes the batch it is in (its transaction), then closes its files.
-      const exited = new Promise((resolve) => worker.once('exit', resolve));
-      worker.postMessage({ close: true } satisfies SearchWorkerRequest);
-      await exited;
+    const writer = this.writer;
+    if (writer) {
+      // Starting, running or already exiting: the writer finishes the batch it is in (its
+      // transaction), closes its files and exits. Told twice, it exits once.
+      if (writer.state !== 'stopping') this.changeState((writer.state = 'stopping'));
+      writer.worker.postMessage({ close: true } satisfies SearchWorkerRequest);
+      await writer.exited;
     }
     this.settle(() => 'resolve');
     this.db.close();
