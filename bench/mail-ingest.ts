@@ -12,8 +12,10 @@
  *
  * Options (flags or environment): --messages 2000 (the issue's full run: 10000), --attachment-
  * share 0.05 (messages with a 1–3 MB attachment, as NOTES' corpus), --idle-samples 10,
- * --durability full|normal, --batch 100 (processing batch).
+ * --durability full|normal, --batch 100 (processing batch), --parse-workers (parser threads;
+ * default: the channel's own choice for this machine).
  */
+import { readdirSync, readFileSync } from 'node:fs';
 import nodemailer from 'nodemailer';
 import { openLocalDatabase } from '../main/store/local-database';
 import { startMailChannel } from '../main/mail/index';
@@ -28,6 +30,85 @@ const IDLE_SAMPLES = numberOption('idle_samples', 10);
 const BATCH = numberOption('batch', 100);
 const DURABILITY = stringOption('durability', 'full') === 'normal' ? 'normal' : 'full';
 const TIMEOUT_MS = numberOption('timeout_ms', 20 * 60_000);
+const PARSE_WORKERS = numberOption('parse_workers', 0) || undefined;
+
+/** Clock ticks per second of /proc's CPU times (`getconf CLK_TCK`: 100 on Linux x86-64). */
+const CLOCK_TICKS = 100;
+
+/**
+ * CPU seconds (user + system) used so far by every process of Dovecot's process group (master,
+ * imap, imap-login, auth…), those that ended and were reaped by the master included (its
+ * cutime/cstime): Dovecot's share of the cores during a phase, the other half of the ceiling.
+ */
+function dovecotCpuSeconds(folder: string): number {
+  let master: number | undefined;
+  const stats: { pid: number; group: number; own: number; children: number }[] = [];
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
+      // Fields after the command name (which may hold spaces), from field 3 (state) on.
+      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      const tick = (field: number) => Number(fields[field - 3]);
+      stats.push({ pid: Number(entry), group: tick(5), own: tick(14) + tick(15), children: tick(16) + tick(17) });
+      if (master === undefined && readFileSync(`/proc/${entry}/cmdline`, 'utf8').includes(`${folder}/dovecot.conf`)) master = Number(entry);
+    } catch {
+      // A process that ended meanwhile.
+    }
+  }
+  if (master === undefined) return Number.NaN;
+  let ticks = 0;
+  for (const stat of stats) if (stat.group === master) ticks += stat.own + (stat.pid === master ? stat.children : 0);
+  return ticks / CLOCK_TICKS;
+}
+
+/** CPU seconds of this process, every thread (parser workers included). */
+function processCpuSeconds(): number {
+  const usage = process.cpuUsage();
+  return (usage.user + usage.system) / 1e6;
+}
+
+/** CPU seconds of this process's main thread alone (the service's thread: IMAP, spool, RxDB). */
+function mainThreadCpuSeconds(): number {
+  const stat = readFileSync(`/proc/self/task/${process.pid}/stat`, 'utf8');
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return (Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS;
+}
+
+/**
+ * CPU seconds per thread of this process, by name and id: Node names its own threads (workers,
+ * libuv's file I/O pool, V8's helpers) all "node", so the busiest stand out by their figures.
+ */
+function threadCpuSeconds(): Map<string, number> {
+  const byName = new Map<string, number>();
+  for (const tid of readdirSync('/proc/self/task')) {
+    try {
+      const stat = readFileSync(`/proc/self/task/${tid}/stat`, 'utf8');
+      const name = tid === String(process.pid) ? 'main' : `${stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')'))}#${tid}`;
+      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      byName.set(name, (byName.get(name) ?? 0) + (Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS);
+    } catch {
+      // A thread that ended meanwhile.
+    }
+  }
+  return byName;
+}
+
+type CpuMark = { process: number; main: number; dovecot: number };
+
+/** What a phase used of the machine: CPU per message, here and in Dovecot, and in cores. */
+function cpuOf(start: CpuMark, end: CpuMark, seconds: number, messages: number) {
+  const own = end.process - start.process;
+  const main = end.main - start.main;
+  const server = end.dovecot - start.dovecot;
+  return {
+    processMsPerMsg: ms((own * 1000) / messages),
+    // The rest of the process: parser threads, the search index's thread, libuv's file I/O, GC helpers.
+    mainThreadMsPerMsg: ms((main * 1000) / messages),
+    dovecotMsPerMsg: ms((server * 1000) / messages),
+    coresUsed: Math.round(((own + server) / seconds) * 100) / 100,
+  };
+}
 
 const STREETS = ['calle Mayor', 'plaza de España', 'avenida de la Constitución', 'calle del Carmen', 'camino de la Fuente', 'ronda de San Juan'];
 const TOPICS = ['licencia de obra menor', 'certificado de empadronamiento', 'ruido nocturno', 'vado permanente', 'recogida de enseres', 'farola fundida', 'tasa de basuras', 'ayuda al alquiler'];
@@ -107,16 +188,21 @@ try {
   await raw.mailboxOpen('INBOX', { readOnly: true });
   // The first SELECT indexes the new maildir files: not part of either measurement.
   let rawCount = 0;
+  const cpuAt = (): CpuMark => ({ process: processCpuSeconds(), main: mainThreadCpuSeconds(), dovecot: dovecotCpuSeconds(dovecot.folder) });
+  const rawCpuStart = cpuAt();
   const rawStart = performance.now();
   for await (const message of raw.fetch('1:*', { uid: true, source: true }, { uid: true })) if (message.source) rawCount++;
   const rawSeconds = (performance.now() - rawStart) / 1000;
+  const rawCpu = cpuOf(rawCpuStart, cpuAt(), rawSeconds, rawCount);
   await raw.logout();
   progress(`raw: ${rawCount} messages in ${rawSeconds.toFixed(1)} s; now ours`);
 
   // ── ours: a fresh workstation back-fills the mailbox into documents ──
   const local = await openLocalDatabase({ directory: folder.path, name: 'clerk', durability: DURABILITY });
   const citizens = openCitizenDirectory(local.db, folder.path);
-  const mail = await startMailChannel({ db: local.db, dataDir: folder.path, citizens, durability: DURABILITY, batchSize: BATCH, log: (line) => progress(line) });
+  const mail = await startMailChannel({ db: local.db, dataDir: folder.path, citizens, durability: DURABILITY, batchSize: BATCH, ...(PARSE_WORKERS && { parseWorkers: PARSE_WORKERS }), log: (line) => progress(line) });
+  const oursCpuStart = cpuAt();
+  const threadsStart = threadCpuSeconds();
   const oursStart = performance.now();
   let fetchedAt = 0;
   let heapPeak = 0;
@@ -146,9 +232,16 @@ try {
       lastReport = performance.now();
       progress(`ours: ${spooled} spooled, ${processed} documents of ${rawCount}`);
     }
-    await new Promise((resolve) => setTimeout(resolve, 20));
+    // Each look costs the service's thread two counts over the spool: not too often.
+    await new Promise((resolve) => setTimeout(resolve, 50));
   }
   const oursSeconds = (performance.now() - oursStart) / 1000;
+  const oursCpu = cpuOf(oursCpuStart, cpuAt(), oursSeconds, rawCount);
+  const threads = [...threadCpuSeconds()]
+    .map(([name, seconds]) => [name, ms(((seconds - (threadsStart.get(name) ?? 0)) * 1000) / rawCount)] as const)
+    .filter(([, perMessage]) => perMessage >= 0.01)
+    .sort((a, b) => b[1] - a[1]);
+  progress(`ours: CPU ms per message by thread: ${threads.map(([name, perMessage]) => `${name} ${perMessage}`).join(', ')}`);
   const fetchSeconds = (fetchedAt - oursStart) / 1000;
   const counts = { tickets: await local.db.tickets.count().exec(), messages: await local.db.messages.count().exec(), citizens: await local.db.citizens.count().exec(), ...mail.status().spool };
   progress(`ours: ${rawCount} messages in ${oursSeconds.toFixed(1)} s (spooled in ${fetchSeconds.toFixed(1)} s); IDLE latency`);
@@ -183,10 +276,10 @@ try {
     JSON.stringify({
       bench: 'mail-ingest',
       machine: { ...startMachine, loadAtEnd: loadAverage() },
-      options: { messages: MESSAGES, attachmentShare: ATTACHMENT_SHARE, durability: DURABILITY, batch: BATCH },
+      options: { messages: MESSAGES, attachmentShare: ATTACHMENT_SHARE, durability: DURABILITY, batch: BATCH, parseWorkers: PARSE_WORKERS ?? 'default' },
       mailbox: { messages: rawCount, megabytes: megabytes(bytes) },
-      raw: { seconds: ms(rawSeconds), msgsPerSec: Math.round(rawPerSec), mbPerSec: Math.round(megabytes(bytes) / rawSeconds) },
-      ours: { seconds: ms(oursSeconds), msgsPerSec: Math.round(oursPerSec), spoolMsgsPerSec: Math.round(rawCount / fetchSeconds), heapPeakMb: megabytes(heapPeak), documents: counts },
+      raw: { seconds: ms(rawSeconds), msgsPerSec: Math.round(rawPerSec), mbPerSec: Math.round(megabytes(bytes) / rawSeconds), cpu: rawCpu },
+      ours: { seconds: ms(oursSeconds), msgsPerSec: Math.round(oursPerSec), spoolMsgsPerSec: Math.round(rawCount / fetchSeconds), heapPeakMb: megabytes(heapPeak), cpu: oursCpu, documents: counts },
       ratio: ratio(oursPerSec, rawPerSec),
       idleMs: idle,
       targets: { ratio: { target: 0.6, holds: oursPerSec / rawPerSec >= 0.6 }, idleMs: { target: 5000, holds: idle.max <= 5000 } },

@@ -189,6 +189,10 @@ export class MailIngester {
   private prefetchedMessages = new Map<string, Message>();
   private prefetchedTickets = new Map<string, Ticket>();
   private prefetchedCitizens = new Set<string>();
+  /** The ids those reads asked for: one asked and not found is not stored, and is not asked for again alone. */
+  private askedMessages = new Set<string>();
+  private askedTickets = new Set<string>();
+  private askedCitizens = new Set<string>();
   /** The directory's answers in this batch: the clerk's citizen listing an address, if any. */
   private batchListed = new Map<string, string | undefined>();
 
@@ -202,6 +206,7 @@ export class MailIngester {
     // One read for every message any mail of the batch names: its own, In-Reply-To, References.
     const named = new Set<string>();
     for (const { inbound } of parsed) for (const id of [inbound.messageId, inbound.inReplyTo, ...inbound.references]) if (id) named.add(messageDocumentId(sha256(messageIdentity(id))));
+    this.askedMessages = named;
     const found = await db.messages.findByIds([...named]).exec();
     this.prefetchedMessages = new Map([...found].map(([id, document]) => [id, document.toJSON() as Message]));
     // And every ticket and citizen they may need: the tickets of those messages and of the
@@ -212,6 +217,8 @@ export class MailIngester {
       ticketIds.add(ticketDocumentId(sha256(messageIdentity(inbound.references[0] ?? inbound.inReplyTo ?? inbound.messageId))));
       if (inbound.from) citizenIds.add(citizenDocumentId(sha256(citizenIdentity(inbound.from.address))));
     }
+    this.askedTickets = ticketIds;
+    this.askedCitizens = citizenIds;
     const [tickets, citizens] = await Promise.all([db.tickets.findByIds([...ticketIds]).exec(), db.citizens.findByIds([...citizenIds]).exec()]);
     this.prefetchedTickets = new Map([...tickets].map(([id, document]) => [id, document.toJSON() as Ticket]));
     this.prefetchedCitizens = new Set(citizens.keys());
@@ -232,7 +239,7 @@ export class MailIngester {
     const inBatch = this.batchMessages.get(messageId);
     if (inBatch) return inBatch;
     const id = messageDocumentId(sha256(messageIdentity(messageId)));
-    const found = this.prefetchedMessages.get(id) ?? (await this.options.db.messages.findOne(id).exec())?.toJSON();
+    const found = this.prefetchedMessages.get(id) ?? (this.askedMessages.has(id) ? undefined : (await this.options.db.messages.findOne(id).exec())?.toJSON());
     if (found && found.email?.messageId === messageId) return { messageDocId: found.id, ticketId: found.ticketId };
     // One of ours (main/mail/outbox): its Message-ID names its document directly.
     const at = messageId.lastIndexOf('@');
@@ -245,7 +252,8 @@ export class MailIngester {
   }
 
   private async ticket(id: string): Promise<Ticket | undefined> {
-    return this.batchTickets.get(id) ?? this.prefetchedTickets.get(id) ?? ((await this.options.db.tickets.findOne(id).exec())?.toJSON() as Ticket | undefined);
+    if (this.batchTickets.has(id) || this.prefetchedTickets.has(id) || this.askedTickets.has(id)) return this.batchTickets.get(id) ?? this.prefetchedTickets.get(id);
+    return (await this.options.db.tickets.findOne(id).exec())?.toJSON() as Ticket | undefined;
   }
 
   /**
@@ -259,7 +267,7 @@ export class MailIngester {
     if (address === UNKNOWN_SENDER) return NO_CITIZEN;
     const derived = citizenDocumentId(sha256(citizenIdentity(address)));
     if (this.batchCitizens.has(derived) || this.prefetchedCitizens.has(derived)) return derived;
-    if (await this.options.db.citizens.findOne(derived).exec()) return derived;
+    if (!this.askedCitizens.has(derived) && (await this.options.db.citizens.findOne(derived).exec())) return derived;
     // Asked once per address and batch (a new sender's mail asks before threading and again to create).
     let listed = this.batchListed.get(address);
     if (!this.batchListed.has(address)) {

@@ -133,6 +133,8 @@ export class MailSpool {
   /** Where raw messages live: `<directory>/raw/<account>/<folder>/<uidvalidity>-<uid>.eml`. */
   readonly rawDirectory: string;
   private readonly listeners = new Set<() => void>();
+  /** Statements of the calls made per batch or per status, prepared once: preparing cost about as much as running them. */
+  private readonly statements = new Map<string, Database.Statement>();
 
   private constructor(
     readonly directory: string,
@@ -152,6 +154,12 @@ export class MailSpool {
     // Spools made before the workstation's contact index answered "which citizens list this
     // address" (citizen-directory.ts) kept their own copy of it: gone, with its checkpoint.
     this.db.exec("DROP TABLE IF EXISTS citizen_emails; DELETE FROM meta WHERE key = 'citizen-lookup-checkpoint';");
+  }
+
+  private statement(sql: string): Database.Statement {
+    let statement = this.statements.get(sql);
+    if (!statement) this.statements.set(sql, (statement = this.db.prepare(sql)));
+    return statement;
   }
 
   /** Opens (creating when missing) the spool in `directory`, e.g. `<dataDir>/mail`. */
@@ -216,11 +224,11 @@ export class MailSpool {
    */
   record(accountId: string, folder: string, uidValidity: bigint, messages: readonly SpooledMessage[], lastUid: number, options: { backfill?: boolean; now?: number } = {}): number {
     const now = options.now ?? Date.now();
-    const insert = this.db.prepare(
+    const insert = this.statement(
       `INSERT INTO spool (account_id, folder, uid_validity, uid, internal_date, size, raw_file, priority, spooled_at)
        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (account_id, folder, uid_validity, uid) DO NOTHING`,
     );
-    const mark = this.db.prepare('UPDATE folders SET last_uid = max(last_uid, ?) WHERE account_id = ? AND folder = ? AND uid_validity = ?');
+    const mark = this.statement('UPDATE folders SET last_uid = max(last_uid, ?) WHERE account_id = ? AND folder = ? AND uid_validity = ?');
     let added = 0;
     this.db.transaction(() => {
       for (const message of messages) {
@@ -236,9 +244,7 @@ export class MailSpool {
   /** UIDs of a folder already spooled, among `uids` (new mail taken ahead of a back-fill). */
   spooledUids(accountId: string, folder: string, uidValidity: bigint, uids: readonly number[]): Set<number> {
     if (uids.length === 0) return new Set();
-    const rows = this.db
-      .prepare(`SELECT uid FROM spool WHERE account_id = ? AND folder = ? AND uid_validity = ? AND uid >= ? AND uid <= ?`)
-      .all(accountId, folder, uidValidity, Math.min(...uids), Math.max(...uids)) as { uid: number }[];
+    const rows = this.statement(`SELECT uid FROM spool WHERE account_id = ? AND folder = ? AND uid_validity = ? AND uid >= ? AND uid <= ?`).all(accountId, folder, uidValidity, Math.min(...uids), Math.max(...uids)) as { uid: number }[];
     return new Set(rows.map((row) => row.uid));
   }
 
@@ -247,8 +253,7 @@ export class MailSpool {
    * first — so a week of back-fill never holds up what arrives now.
    */
   pending(limit: number): SpoolEntry[] {
-    const rows = this.db
-      .prepare(`SELECT id, account_id, folder, uid_validity, uid, internal_date, size, raw_file, state, attempts FROM spool WHERE state = 'fetched' ORDER BY priority, id LIMIT ?`)
+    const rows = this.statement(`SELECT id, account_id, folder, uid_validity, uid, internal_date, size, raw_file, state, attempts FROM spool WHERE state = 'fetched' ORDER BY priority, id LIMIT ?`)
       .safeIntegers(true)
       .all(limit) as Record<keyof SpoolRow, bigint | string>[];
     return rows.map((row) => ({
@@ -266,19 +271,19 @@ export class MailSpool {
   }
 
   countPending(): number {
-    return (this.db.prepare(`SELECT count(*) AS n FROM spool WHERE state = 'fetched'`).get() as { n: number }).n;
+    return (this.statement(`SELECT count(*) AS n FROM spool WHERE state = 'fetched'`).get() as { n: number }).n;
   }
 
   /** Counts by state, for the status and the tests. */
   counts(): Record<SpoolState, number> {
     const counts: Record<SpoolState, number> = { fetched: 0, done: 0, duplicate: 0, quarantined: 0 };
-    for (const row of this.db.prepare('SELECT state, count(*) AS n FROM spool GROUP BY state').all() as { state: SpoolState; n: number }[]) counts[row.state] = row.n;
+    for (const row of this.statement('SELECT state, count(*) AS n FROM spool GROUP BY state').all() as { state: SpoolState; n: number }[]) counts[row.state] = row.n;
     return counts;
   }
 
   /** Marks messages as turned into documents (or found already there), in one transaction. */
   finish(outcomes: readonly { id: number; state: 'done' | 'duplicate'; messageDocId: string; ticketId: string }[], now: number = Date.now()): void {
-    const update = this.db.prepare(`UPDATE spool SET state = ?, message_doc_id = ?, ticket_id = ?, finished_at = ? WHERE id = ? AND state = 'fetched'`);
+    const update = this.statement(`UPDATE spool SET state = ?, message_doc_id = ?, ticket_id = ?, finished_at = ? WHERE id = ? AND state = 'fetched'`);
     this.db.transaction(() => {
       for (const outcome of outcomes) update.run(outcome.state, outcome.messageDocId, outcome.ticketId, now, outcome.id);
     })();
