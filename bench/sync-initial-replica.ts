@@ -159,6 +159,7 @@ async function replicate(server: ServerProcess, folder: string, expected: Record
     const cpuAtStart = process.cpuUsage();
     const serverCpuAtStart = cpuSecondsOf(server.pid);
     const mainThreadAtStart = mainThreadCpuSeconds();
+    const eventLoopAtStart = performance.eventLoopUtilization();
     const sync = await startSync({
       db: local.db,
       serverUrl: server.url,
@@ -183,6 +184,10 @@ async function replicate(server: ServerProcess, folder: string, expected: Record
       workstationMainThread: Math.round((mainThreadCpuSeconds() - mainThreadAtStart) * 10) / 10,
       server: Math.round((cpuSecondsOf(server.pid) - serverCpuAtStart) * 10) / 10,
     };
+    // The seconds the main thread's event loop waited with nothing to run — mostly for the
+    // server's next page (first-replica.ts fetches ahead to shrink it). A busy machine adds the
+    // time the thread waited for a core to the wall clock, not to this.
+    const mainThreadIdleS = Math.round(performance.eventLoopUtilization(eventLoopAtStart).idle / 100) / 10;
     clearInterval(ticker);
     clearTimeout(timeout);
     clearInterval(sampler);
@@ -200,7 +205,7 @@ async function replicate(server: ServerProcess, folder: string, expected: Record
       counts[name] = await local.db[name].count().exec();
       if (counts[name] !== expected[name]) throw new Error(`the replica holds ${counts[name]} ${name}, the server ${expected[name]}`);
     }
-    return { replicaMs, searchableMs, cpuS, peakRssMb: Math.round(peakRssMb) };
+    return { replicaMs, searchableMs, cpuS, mainThreadIdleS, peakRssMb: Math.round(peakRssMb) };
   } finally {
     await local.close();
   }
@@ -247,6 +252,7 @@ async function main(): Promise<void> {
           docsPerSec: Math.round(documents / (replica.replicaMs / 1000)),
           searchableMs: ms(replica.searchableMs),
           cpuS: replica.cpuS,
+          mainThreadIdleS: replica.mainThreadIdleS,
           workstationPeakRssMb: replica.peakRssMb,
         },
         raw: {

@@ -120,6 +120,16 @@ function storedRows(file: string, token: string): Record<string, string[]> {
   }
 }
 
+/** The tickets stored in the replica's file, read beside the open workstation (WAL: committed rows only). */
+function ticketRows(file: string): number {
+  const db = new Database(file, { readonly: true });
+  try {
+    return db.prepare(`SELECT count(*) FROM "rx:tickets:0"`).pluck().get() as number;
+  } finally {
+    db.close();
+  }
+}
+
 async function until(what: string, test: () => Promise<boolean>, timeoutMs = 20_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (!(await test())) {
@@ -290,6 +300,84 @@ describe('a first replica imported page by page', () => {
       await local.db.tickets.insert(ticket('t-clerk', Date.now()));
       await until('the clerk ticket on the server', async () => (await onServer('tickets')).some((document) => document.id === 't-clerk'));
       expect(traffic.pushes.map((push) => push.answer)).toEqual([[]]);
+    } finally {
+      await workstation.close();
+    }
+  }, 90_000);
+
+  it('stopped while pages fetched ahead wait for their transaction and the next is in flight, writes nothing more and resumes from what it wrote', async () => {
+    await seed(30);
+    const folder = path.join(fixture.folder, 'admin');
+    const first = newTraffic();
+    let held!: () => void;
+    const nextPageHeld = new Promise<void>((resolve) => (held = resolve));
+    // Two pages of tickets arrive; the third is asked for at once and never answered.
+    const stalled = await openWorkstation(folder, {
+      pullBatchSize: 3,
+      fetch: recordingFetch(first, (url) => {
+        const hold = url.includes('/tickets/pull') && (first.pulled.get('tickets') ?? 0) >= 6;
+        if (hold) held();
+        return hold;
+      }),
+    });
+    await nextPageHeld;
+    // The pages wait for more (up to ten a transaction, a second for each): nothing written yet.
+    const atStop = ticketRows(stalled.local.file);
+    await stalled.close();
+    expect(first.pulled.get('tickets')).toBe(6);
+    expect(atStop).toBe(0);
+    // Nothing was written after the stop, neither the pages that had arrived nor the one in flight.
+    expect(ticketRows(stalled.local.file)).toBe(atStop);
+
+    const second = newTraffic();
+    const workstation = await openWorkstation(folder, { pullBatchSize: 3, fetch: recordingFetch(second) });
+    try {
+      await workstation.sync.awaitInSync();
+      expect(await replicaOf(workstation.local, 'tickets')).toEqual(await onServer('tickets'));
+      // The checkpoint had not moved past what was written: the rest pulled once.
+      expect(second.pulled.get('tickets')).toBe(30 - atStop);
+      expect(await pendingPushIds(workstation.sync.replications.tickets!.internalReplicationState!)).toEqual(new Set());
+    } finally {
+      await workstation.close();
+    }
+  }, 90_000);
+
+  it('keeps the pages fetched ahead when the server dies before the next one, and carries on from them once it is back', async () => {
+    await seed(30);
+    const traffic = newTraffic();
+    let held!: () => void;
+    const nextPageHeld = new Promise<void>((resolve) => (held = resolve));
+    let release!: () => void;
+    const released = new Promise<void>((resolve) => (release = resolve));
+    let holding = true;
+    const dying: StartSyncOptions['fetch'] = async (input, init) => {
+      // The fifth page of tickets is asked for while four wait for their transaction; it reaches
+      // the server only after the server has died.
+      if (holding && input.includes('/tickets/pull') && (traffic.pulled.get('tickets') ?? 0) >= 12) {
+        holding = false;
+        held();
+        await released;
+      }
+      return recordingFetch(traffic)!(input, init);
+    };
+    const workstation = await openWorkstation(path.join(fixture.folder, 'admin'), { pullBatchSize: 3, fetch: dying });
+    try {
+      const { local, sync } = workstation;
+      await nextPageHeld;
+      await fixture.server.kill();
+      release();
+      // The four pages are written (the import hands over to RxDB's replication, which waits
+      // for the server): nothing fetched is lost.
+      await until('the pages fetched before the server died', async () => (await local.db.tickets.count().exec()) === 12);
+      expect(traffic.pulled.get('tickets')).toBe(12);
+      await fixture.server.restart();
+      await sync.awaitInSync();
+      expect(await replicaOf(local, 'tickets')).toEqual(await onServer('tickets'));
+      expect(await replicaOf(local, 'messages')).toEqual(await onServer('messages'));
+      // Each document crossed the wire once: RxDB's replication went on from their checkpoint.
+      expect(traffic.pulled.get('tickets')).toBe(30);
+      expect(traffic.pulled.get('messages')).toBe(30);
+      expect(traffic.pushes).toEqual([]);
     } finally {
       await workstation.close();
     }

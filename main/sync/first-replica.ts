@@ -29,6 +29,8 @@ import type { RxReplicationState } from 'rxdb/plugins/replication';
 import { createRevision, now } from 'rxdb/plugins/utils';
 import type { DocumentState, ReplicationCheckpoint } from '../../core/sync';
 import { holdBulkImportSettings, sqliteInstanceOf, writeInOneTransaction, type StoreTransaction } from '../store/store-transaction';
+import { PagePrefetch, type TakenPages } from './page-prefetch';
+import { SyncError } from './sync-errors';
 
 export type PulledPage = { documents: DocumentState[]; checkpoint: ReplicationCheckpoint | undefined };
 
@@ -36,9 +38,17 @@ export type FirstReplicaOptions = {
   collection: RxCollection;
   /** Created with `autoStart: false`, started by the caller once this resolved. */
   replication: RxReplicationState<DocumentState, ReplicationCheckpoint>;
-  /** One page after the checkpoint, checked, at most `batchSize` documents (short: the end). */
-  pull: (checkpoint: ReplicationCheckpoint | undefined, batchSize: number) => Promise<PulledPage>;
+  /**
+   * One page after the checkpoint, checked, at most `batchSize` documents (short: the end);
+   * `announce` (page-prefetch.ts) may hear where it will end before the documents are checked.
+   */
+  pull: (checkpoint: ReplicationCheckpoint | undefined, batchSize: number, announce?: (next: ReplicationCheckpoint) => void) => Promise<PulledPage>;
   batchSize: number;
+  /**
+   * The sync's stop (a sign-out stops it too): once aborted nothing more is written, pages
+   * fetched ahead are dropped, and the import throws a SyncError of kind `stopped`.
+   */
+  signal?: AbortSignal;
 };
 
 export type FirstReplicaResult = {
@@ -62,6 +72,14 @@ const PAGES_PER_TRANSACTION = 10;
  * server must not keep them from the clerk's screens (nor from a stop) for long.
  */
 const NEXT_PAGE_WAIT_MS = 1_000;
+/**
+ * Pages fetched ahead beyond a transaction's, per collection: the feed holds at most twelve pages
+ * (the ones being fetched included) — 12,000 documents, ~8 MB of JSON at a council's ~650 bytes
+ * a document, a few times that as objects. The next request goes out as soon as the server's
+ * answer says where a page ends, so the server answers it while this thread checks and writes
+ * (page-prefetch.ts).
+ */
+const PREFETCH_PAGES = 2;
 
 /** What the mark of an unfinished first replica holds. */
 type FirstReplicaMark = { startedAt: number };
@@ -127,6 +145,7 @@ export async function importFirstReplica(options: FirstReplicaOptions): Promise<
     // the collection (a clerk working meanwhile): from then on RxDB's push reads on from it.
     let pushCheckpoint = live(ids.up)?.checkpointData as RxStorageDefaultCheckpoint | undefined;
     let pushCheckpointFollows = true;
+    if (options.signal?.aborted) throw stopError(undefined);
     if (!markAtStart) {
       // Before the first page: an import stopped even before it (the server unreachable at the
       // first start) is resumed by the next start, not left to RxDB's replication for good.
@@ -218,37 +237,38 @@ export async function importFirstReplica(options: FirstReplicaOptions): Promise<
     };
 
     const releaseSettings = holdBulkImportSettings(fork);
-    // One page is fetched ahead while the pages before it are written.
-    let next: Promise<PulledPage> | undefined = options.pull(checkpoint, batchSize);
-    /** Pages fetched and checked, not yet written. */
-    let pages: PulledPage[] = [];
+    const feed = new PagePrefetch<PulledPage, ReplicationCheckpoint>({
+      pull: (from, size, announce) => options.pull(from, size, announce),
+      from: checkpoint,
+      batchSize,
+      capacity: PAGES_PER_TRANSACTION + PREFETCH_PAGES,
+    });
+    /** A stop: nothing more is written, not even the pages that arrived before it. */
+    const stopped = () => options.signal?.aborted === true || isStop(feed.failed?.error);
     try {
       for (;;) {
         // The pages of one transaction: up to PAGES_PER_TRANSACTION, the end of the feed, or
-        // what has arrived when the next page is slow to come.
-        let last = false;
+        // what has arrived when the next page is slow to come (or the server failed: what
+        // arrived before is written, RxDB's replication goes on from there).
+        let taken: TakenPages<PulledPage>;
         try {
-          while (next && pages.length < PAGES_PER_TRANSACTION) {
-            const page: PulledPage | undefined = pages.length === 0 ? await next : await within(next, NEXT_PAGE_WAIT_MS);
-            if (!page) break;
-            last = page.documents.length < batchSize;
-            next = last ? undefined : options.pull(page.checkpoint, batchSize);
-            pages.push(page);
-            if (last) break;
-          }
+          taken = await feed.take(PAGES_PER_TRANSACTION, NEXT_PAGE_WAIT_MS);
         } catch (error) {
-          // The server failed to answer: what arrived before is written, RxDB goes on from there.
-          if (pages.length > 0) writeOrHandOver(pages, false);
-          throw error;
+          throw stopped() ? stopError(error) : error;
         }
-        const outcome = writeOrHandOver(pages, last);
-        pages = [];
+        // Back to the event loop once before the write blocks this thread: the request for the
+        // next page, made when the last one arrived, goes out now, and the server answers it
+        // while the transaction runs (without this it waited for the end of the write).
+        await new Promise<void>((resolve) => setImmediate(resolve));
+        if (stopped()) throw stopError(feed.failed?.error);
+        const outcome = writeOrHandOver(taken.pages, taken.last);
         if (outcome === 'local-documents') return { ...result, outcome };
-        if (last) return result;
+        if (taken.last) return result;
       }
     } finally {
-      // A page fetched ahead and not needed: its failure must not become unhandled.
-      next?.catch(() => undefined);
+      // Pages fetched ahead and not written are dropped; one in flight is ignored when it
+      // settles (its failure included: the feed catches it).
+      feed.close();
       releaseSettings();
     }
   } finally {
@@ -259,14 +279,13 @@ export async function importFirstReplica(options: FirstReplicaOptions): Promise<
 /** Thrown inside a page's transaction to roll it back: RxDB's replication takes the page. */
 class HeldLocally extends Error {}
 
-/** The promise's value, or undefined when it takes longer than `ms`. */
-async function within<T>(promise: Promise<T>, ms: number): Promise<T | undefined> {
-  let timer: NodeJS.Timeout | undefined;
-  try {
-    return await Promise.race([promise, new Promise<undefined>((resolve) => (timer = setTimeout(() => resolve(undefined), ms)))]);
-  } finally {
-    clearTimeout(timer);
-  }
+function isStop(error: unknown): boolean {
+  return error instanceof SyncError && error.kind === 'stopped';
+}
+
+/** The stop as the pull reported it, or one of ours when the signal came first. */
+function stopError(cause: unknown): SyncError {
+  return isStop(cause) ? (cause as SyncError) : new SyncError('stopped', 'stopped', 'the sync was stopped', undefined, cause === undefined ? undefined : { cause });
 }
 
 function throwOnErrors(collection: string, response: { error: unknown[] }): void {

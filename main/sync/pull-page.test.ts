@@ -45,6 +45,25 @@ describe('reading a page of a pull', () => {
     expect(fake.leftOut[0]!.error.message).toMatch(/1 tickets that break their schema/);
   });
 
+  it('announces where a full page ends before checking its documents, and nothing for a page it must read on', async () => {
+    const full = server([{ documents: [state('t-1'), state('t-2')], checkpoint: { id: 't-2', updatedAt: 2 } }]);
+    const heard: { checkpoint: ReplicationCheckpoint; checked: boolean }[] = [];
+    let checked = false;
+    const reader = { ...full.reader, check: ((document: unknown) => ((checked = true), full.reader.check(document))) as typeof full.reader.check };
+    const page = await readPullPage(reader, undefined, 2, (checkpoint) => heard.push({ checkpoint, checked }));
+    expect(heard).toEqual([{ checkpoint: { id: 't-2', updatedAt: 2 }, checked: false }]);
+    expect(page.checkpoint).toEqual(heard[0]!.checkpoint);
+
+    // The server cut the page short: where it will end is not known until it is full.
+    const short = server([
+      { documents: [state('t-1')], checkpoint: { id: 't-1', updatedAt: 1 } },
+      { documents: [state('t-2')], checkpoint: { id: 't-2', updatedAt: 2 } },
+    ]);
+    const announced: ReplicationCheckpoint[] = [];
+    expect((await readPullPage(short.reader, undefined, 2, (checkpoint) => announced.push(checkpoint))).checkpoint).toEqual({ id: 't-2', updatedAt: 2 });
+    expect(announced).toEqual([]);
+  });
+
   it('ends a short page at the end of the feed, keeping the checkpoint it had', async () => {
     const fake = server([{ documents: [state('t-1')], checkpoint: { id: 't-1', updatedAt: 1 } }]);
     const page = await readPullPage(fake.reader, undefined, 5);

@@ -15,7 +15,8 @@ export type PullPageReader = {
 };
 
 /**
- * The documents after `checkpoint`, at most `batchSize`. RxDB takes a page shorter than
+ * The documents after `checkpoint`, at most `batchSize`; `announce` hears where the page will
+ * end as soon as the server's answer says so, before the documents are checked. RxDB takes a page shorter than
  * batchSize for the end of the feed, but the server may cut a page short (its size limit) and
  * documents may be left out: so this reads on until the batch is full or the server has nothing
  * more.
@@ -24,6 +25,7 @@ export async function readPullPage(
   reader: PullPageReader,
   checkpoint: ReplicationCheckpoint | undefined,
   batchSize: number,
+  announce?: (next: ReplicationCheckpoint) => void,
 ): Promise<{ documents: DocumentState[]; checkpoint: ReplicationCheckpoint | undefined }> {
   const name = reader.collection;
   let from = checkpoint ?? null;
@@ -39,6 +41,13 @@ export async function readPullPage(
     // A checkpoint that does not move forward would make RxDB pull the same page forever.
     if (!isAfterCheckpoint(next, from)) {
       throw invalidAnswer(`pull of ${name}`, `the checkpoint ${JSON.stringify(next)} does not come after ${JSON.stringify(from)}`);
+    }
+    if (announce && collected.length === 0 && documents.length === batchSize) {
+      // A full page at the first answer ends at this checkpoint unless documents are left out
+      // below: the caller may ask for the next page now, and the server answers it while this
+      // thread checks these. Back to the event loop once, so that request goes out first.
+      announce(next);
+      await new Promise<void>((resolve) => setImmediate(resolve));
     }
     const setAside: string[] = [];
     let firstRefusal: string | undefined;

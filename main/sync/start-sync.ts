@@ -225,7 +225,7 @@ export async function startSync(options: StartSyncOptions): Promise<SyncHandle> 
     const pullChannel = `${name}:pull`;
     const pushChannel = `${name}:push`;
 
-    const pullPage = (checkpoint: ReplicationCheckpoint | undefined, batchSize: number) =>
+    const pullPage = (checkpoint: ReplicationCheckpoint | undefined, batchSize: number, announce?: (next: ReplicationCheckpoint) => void) =>
       readPullPage(
         {
           collection: name,
@@ -238,6 +238,7 @@ export async function startSync(options: StartSyncOptions): Promise<SyncHandle> 
         },
         checkpoint,
         batchSize,
+        announce,
       );
 
     const pushOnce = async (rows: PushRow[]): Promise<DocumentState[]> => {
@@ -318,8 +319,9 @@ export async function startSync(options: StartSyncOptions): Promise<SyncHandle> 
             // One attempt per page: when the server cannot answer, RxDB's replication takes over
             // at once (with its retries, and the count of changes waiting to be pushed); the
             // next start resumes the import where it stopped.
-            pull: (checkpoint, batchSize) => untilAnswered(pullChannel, () => pullPage(checkpoint, batchSize), () => true),
+            pull: (checkpoint, batchSize, announce) => untilAnswered(pullChannel, () => pullPage(checkpoint, batchSize, announce), () => true),
             batchSize: options.pullBatchSize ?? PULL_LIMIT_MAX,
+            signal,
           });
         } catch (error) {
           if (signal.aborted) return;
