@@ -113,16 +113,19 @@ function cpuOf(start: CpuMark, end: CpuMark, seconds: number, messages: number) 
 const STREETS = ['calle Mayor', 'plaza de España', 'avenida de la Constitución', 'calle del Carmen', 'camino de la Fuente', 'ronda de San Juan'];
 const TOPICS = ['licencia de obra menor', 'certificado de empadronamiento', 'ruido nocturno', 'vado permanente', 'recogida de enseres', 'farola fundida', 'tasa de basuras', 'ayuda al alquiler'];
 
-/** A council's inbox: conversations of 1–4 mails, Spanish text, some with a PDF-sized attachment. */
-function mailbox(count: number): Buffer[] {
+/**
+ * A council's inbox: conversations of 1–4 mails, Spanish text, some with a PDF-sized attachment.
+ * Generated one mail at a time: 100,000 of them are ~13 GB.
+ */
+function* mailbox(count: number): Generator<Buffer> {
   const next = mulberry32(2026);
-  const mails: Buffer[] = [];
+  let made = 0;
   let thread = 0;
-  while (mails.length < count) {
+  while (made < count) {
     const replies = Math.floor(next() * 4);
     const topic = TOPICS[thread % TOPICS.length]!;
     const street = STREETS[Math.floor(next() * STREETS.length)]!;
-    for (let n = 0; n <= replies && mails.length < count; n++) {
+    for (let n = 0; n <= replies && made < count; n++, made++) {
       const id = (k: number) => `<bench-${thread}-${k}@correo.test>`;
       const body = `Buenos días:\r\n\r\nLes escribo sobre ${topic} en ${street}, número ${thread % 90}. ${'Les agradecería una respuesta lo antes posible, ya que el asunto es urgente para mi familia. '.repeat(3 + Math.floor(next() * 20))}\r\n\r\nUn saludo,\r\nVecino ${thread}\r\n`;
       const headers = [
@@ -130,7 +133,7 @@ function mailbox(count: number): Buffer[] {
         'To: registro@ayto.test',
         `Subject: ${n > 0 ? 'RE: ' : ''}Consulta sobre ${topic}`,
         `Message-ID: ${id(n)}`,
-        `Date: ${new Date(Date.UTC(2026, 0, 1) + mails.length * 60_000).toUTCString()}`,
+        `Date: ${new Date(Date.UTC(2026, 0, 1) + made * 60_000).toUTCString()}`,
         ...(n > 0 ? [`In-Reply-To: ${id(n - 1)}`, `References: ${Array.from({ length: n }, (_, k) => id(k)).join(' ')}`] : []),
         'MIME-Version: 1.0',
       ];
@@ -138,7 +141,7 @@ function mailbox(count: number): Buffer[] {
         const size = 1_000_000 + Math.floor(next() * 2_000_000);
         const attachment = Buffer.alloc(size);
         for (let i = 0; i < size; i += 4) attachment.writeUInt32LE(Math.floor(next() * 2 ** 32), Math.min(i, size - 4));
-        mails.push(
+        yield (
           Buffer.from(
             [
               ...headers,
@@ -158,15 +161,14 @@ function mailbox(count: number): Buffer[] {
               '--b--',
               '',
             ].join('\r\n'),
-          ),
+          )
         );
       } else {
-        mails.push(Buffer.from([...headers, 'Content-Type: text/plain; charset=utf-8', 'Content-Transfer-Encoding: 8bit', '', body].join('\r\n')));
+        yield Buffer.from([...headers, 'Content-Type: text/plain; charset=utf-8', 'Content-Transfer-Encoding: 8bit', '', body].join('\r\n'));
       }
     }
     thread++;
   }
-  return mails;
 }
 
 const startMachine = machine();
@@ -178,9 +180,22 @@ const deadline = setTimeout(() => {
 }, TIMEOUT_MS);
 try {
   progress(`generating ${MESSAGES} messages (${ATTACHMENT_SHARE * 100}% with a 1–3 MB attachment)`);
-  const mails = mailbox(MESSAGES);
-  const bytes = mails.reduce((sum, mail) => sum + mail.length, 0);
-  dovecot.writeMaildir(mails, { receivedAt: (index) => new Date(Date.UTC(2026, 0, 1) + index * 60_000) });
+  // Written in slices, so that a 100k mailbox never sits in memory whole.
+  let bytes = 0;
+  let written = 0;
+  let slice: Buffer[] = [];
+  const writeSlice = () => {
+    const first = written;
+    dovecot.writeMaildir(slice, { receivedAt: (index) => new Date(Date.UTC(2026, 0, 1) + (first + index) * 60_000) });
+    written += slice.length;
+    slice = [];
+  };
+  for (const mail of mailbox(MESSAGES)) {
+    bytes += mail.length;
+    slice.push(mail);
+    if (slice.length === 1_000) writeSlice();
+  }
+  writeSlice();
   progress(`mailbox of ${megabytes(bytes)} MB written; raw FETCH (the ceiling)`);
 
   // ── the ceiling: imapflow's FETCH of every source, one connection, nothing stored ──
