@@ -2,7 +2,8 @@ import { endOfDay } from '../calendar';
 import { calendarDoc, localTime, madridCityCalendar as city } from '../calendar/test-calendars';
 import { NO_DUE_DATE } from '../schemas/fields';
 import { intakeTicket } from '../schemas/test-fixtures';
-import { applyMail, messageFromMail, resumeNoteOfMail, ticketAfterMail, ticketAfterMails, ticketFromMail, type ReceivedMail } from './documents';
+import { pauseNote, pauseNoteId } from '../routing/pause';
+import { applyMail, messageFromMail, ticketAfterMail, ticketAfterMails, ticketFromMail, type ReceivedMail } from './documents';
 
 const AT = Date.UTC(2026, 0, 1, 0, 30); // 01:30 in Madrid on New Year's Day: the year is 2026 there.
 
@@ -71,10 +72,12 @@ describe('documents of a received mail', () => {
       expect(applyMail(update.ticket, answer, deadlines)).toEqual({ ticket: update.ticket });
     });
 
-    it('records the move in a note whose id derives from the mail, after the mail in the timeline', () => {
-      const { resumed } = applyMail(waiting, answer, deadlines);
-      const note = resumeNoteOfMail(resumed!, answer, waiting.id);
-      expect(note).toMatchObject({ id: `${'m'.repeat(34)}-plazo`, kind: 'note', ticketId: waiting.id, citizenId: '', auto: true, createdAt: answer.receivedAt + 1 });
+    it('records the move in a note whose id is the pause\'s (as a clerk\'s resume writes it), after the mail in the timeline', () => {
+      const { notes } = ticketAfterMails(waiting, [answer], deadlines);
+      const note = notes[0]!;
+      expect(notes).toHaveLength(1);
+      expect(note).toMatchObject({ id: pauseNoteId(waiting.id, at('2025-03-07 10:00')), kind: 'note', ticketId: waiting.id, citizenId: '', auto: true, createdAt: answer.receivedAt + 1 });
+      expect(note).toEqual(pauseNote(applyMail(waiting, answer, deadlines).resumed!, { ticketId: waiting.id }));
       expect(note.id.length).toBeLessThanOrEqual(40);
       expect(note).not.toHaveProperty('authorId');
       expect(note.text).toContain('El vencimiento pasa del 12 de marzo de 2025 al 13 de marzo de 2025');
@@ -84,7 +87,7 @@ describe('documents of a received mail', () => {
       const second = received({ messageDocId: 'n'.repeat(40), receivedAt: at('2025-03-10 11:00') });
       const { ticket, notes } = ticketAfterMails(waiting, [answer, second], deadlines);
       expect(ticket).toMatchObject({ status: 'open', dueAt: endOf('2025-03-13'), lastActivityAt: second.receivedAt });
-      expect(notes.map((note) => note.id)).toEqual([`${'m'.repeat(34)}-plazo`]);
+      expect(notes.map((note) => note.id)).toEqual([pauseNoteId(waiting.id, at('2025-03-07 10:00'))]);
     });
 
     it('moves nothing for an automatic reply, a resolved ticket, or without the council\'s calendars', () => {

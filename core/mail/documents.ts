@@ -170,25 +170,17 @@ export function ticketAfterMail(ticket: Ticket, mail: ReceivedMail, deadlines?: 
 
 /**
  * Mails applied in order to a ticket (applyMail): the ticket after them, and the notes of the due
- * dates they moved (resumeNoteOfMail), to be written with it.
+ * dates they moved (pauseNote: its id is the pause's, so a replay, another workstation ingesting
+ * the same mail, or a clerk ending the same pause elsewhere writes the same note), to be written
+ * with it.
  */
 export function ticketAfterMails(ticket: Ticket, mails: readonly ReceivedMail[], deadlines?: PauseContext): { ticket: Ticket; notes: Message[] } {
   const notes: Message[] = [];
   let next = ticket;
   for (const mail of mails) {
     const update = applyMail(next, mail, deadlines);
-    if (update.resumed) notes.push(resumeNoteOfMail(update.resumed, mail, ticket.id));
+    if (update.resumed) notes.push(pauseNote(update.resumed, { ticketId: ticket.id }));
     next = update.ticket;
   }
   return { ticket: next, notes };
-}
-
-/**
- * The note that records, in the ticket's timeline, that a citizen's mail ended the wait and moved
- * the due date. Its id derives from the mail's (a suffix no hex id or UUID has), so every
- * workstation that ingests the mail writes the same note and a replay finds it already there.
- */
-export function resumeNoteOfMail(resume: PauseResume, mail: Pick<ReceivedMail, 'messageDocId' | 'receivedAt'>, ticketId: string): Message {
-  // A millisecond after the mail, so the timeline lists it after the mail that caused it.
-  return pauseNote(resume, { id: `${mail.messageDocId.slice(0, 34)}-plazo`, ticketId, createdAt: mail.receivedAt + 1 });
 }

@@ -40,8 +40,12 @@ export { councilCalendarId } from './council-calendar';
 export {
   DEFAULT_PAUSE_UNIT,
   deadlineClockOf,
+  comparePauseNotes,
   dueDateMoved,
+  isPauseNote,
+  PAUSE_NOTE_SUFFIX,
   pauseNote,
+  pauseNoteId,
   pauseNoteText,
   pauseStartOf,
   resumeDueDate,

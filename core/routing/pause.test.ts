@@ -4,7 +4,8 @@ import { calendarDoc, localTime, madridCityCalendar as city } from '../calendar/
 import { mulberry32 } from '../demo/random';
 import { NO_DUE_DATE, type Department, type SlaUnit } from '../schemas';
 import { intakeTicket } from '../schemas/test-fixtures';
-import { deadlineClockOf, dueDateMoved, pauseNote, pauseNoteText, pauseStartOf, resumeDueDate, resumeOnStatusChange, type DeadlineClock } from './pause';
+import { ID_MAX_LENGTH } from '../schemas/fields';
+import { comparePauseNotes, deadlineClockOf, dueDateMoved, isPauseNote, pauseNote, pauseNoteId, pauseNoteText, pauseStartOf, resumeDueDate, resumeOnStatusChange, type DeadlineClock } from './pause';
 
 const at = (text: string) => localTime(city, text);
 const endOf = (date: string) => endOfDay(city, city.zone.dayOf(at(`${date} 12:00`)));
@@ -171,11 +172,59 @@ describe('the record of a resume in the timeline', () => {
     expect(pauseNoteText(resume)).toContain('(2 h de horario laboral). El vencimiento pasa del 10 de marzo de 2025, 12:00 al 10 de marzo de 2025, 14:00.');
   });
 
-  it('is an automatic internal note with no citizen, by the clerk or by nobody', () => {
+  it('is an automatic internal note with no citizen, by the clerk or by nobody, a millisecond after the resume', () => {
     const resume = resumeDueDate(clock('working_days'), endOf('2025-03-12'), at('2025-03-07 10:00'), at('2025-03-10 09:30'));
-    const byClerk = pauseNote(resume, { id: 'n1', ticketId: 't1', createdAt: resume.resumedAt, authorId: 'u-ana' });
-    expect(byClerk).toMatchObject({ id: 'n1', kind: 'note', ticketId: 't1', citizenId: '', authorId: 'u-ana', auto: true, attachments: [], createdAt: resume.resumedAt });
-    expect(pauseNote(resume, { id: 'n2', ticketId: 't1', createdAt: resume.resumedAt })).not.toHaveProperty('authorId');
+    const byClerk = pauseNote(resume, { ticketId: 't1', authorId: 'u-ana' });
+    expect(byClerk).toMatchObject({ id: pauseNoteId('t1', at('2025-03-07 10:00')), kind: 'note', ticketId: 't1', citizenId: '', authorId: 'u-ana', auto: true, attachments: [], createdAt: resume.resumedAt + 1 });
+    expect(pauseNote(resume, { ticketId: 't1' })).not.toHaveProperty('authorId');
+    expect(isPauseNote(byClerk)).toBe(true);
+    expect(isPauseNote({ ...byClerk, auto: false })).toBe(false);
+  });
+});
+
+describe('one note per pause, whoever ends it and wherever', () => {
+  const context = {
+    departments: [{ id: 'urbanismo', calendarId: 'cal-madrid', active: true, sla: { resolution: { amount: 10, unit: 'working_days' as const } } }],
+    calendars: [calendarDoc()],
+  };
+  const ticketId = '0192f3a4-7b1c-7d2e-8f3a-4b5c6d7e8f90';
+  const pending = intakeTicket(at('2025-03-01 10:00'), { id: ticketId, status: 'pending', departmentId: 'urbanismo', dueAt: endOf('2025-03-12'), fieldClock: { status: at('2025-03-07 10:00') } });
+
+  it('gives the clerk\'s resume and the citizen\'s mail the same note id for the same pause', () => {
+    const byClerk = resumeOnStatusChange(pending, 'open', at('2025-03-10 09:30'), context)!;
+    const byMail = resumeOnStatusChange(pending, 'open', at('2025-03-11 12:00'), context)!;
+    const clerkNote = pauseNote(byClerk, { ticketId, authorId: 'u-ana' });
+    const mailNote = pauseNote(byMail, { ticketId });
+    expect(clerkNote.id).toBe(mailNote.id);
+    expect(clerkNote.id).toBe(pauseNoteId(ticketId, pauseStartOf(pending)));
+    // Different resumes, different records: the later one is the one kept.
+    expect(clerkNote.text).not.toBe(mailNote.text);
+    expect(comparePauseNotes(mailNote, clerkNote)).toBeGreaterThan(0);
+    expect(comparePauseNotes(clerkNote, mailNote)).toBeLessThan(0);
+  });
+
+  it('gives two successive pauses of one ticket two notes', () => {
+    const first = pauseNote(resumeOnStatusChange(pending, 'open', at('2025-03-10 09:30'), context)!, { ticketId });
+    const again = { ...pending, dueAt: endOf('2025-03-13'), fieldClock: { status: at('2025-03-10 11:00') } };
+    const second = pauseNote(resumeOnStatusChange(again, 'open', at('2025-03-12 09:00'), context)!, { ticketId });
+    expect(second.id).not.toBe(first.id);
+    expect(second.text).toContain('El vencimiento pasa del 13 de marzo de 2025 al');
+  });
+
+  it('keeps note ids within the schema\'s length for the longest ticket ids, and apart for tickets that differ', () => {
+    const longest = 'f'.repeat(ID_MAX_LENGTH);
+    expect(pauseNoteId(longest, Date.UTC(2999, 11, 31)).length).toBeLessThanOrEqual(ID_MAX_LENGTH);
+    expect(pauseNoteId('t1', 1)).not.toBe(pauseNoteId('t2', 1));
+    expect(pauseNoteId('0192f3a4-7b1c-7d2e-8f3a-4b5c6d7e8f90', 1)).not.toBe(pauseNoteId('0192f3a4-7b1c-7d2e-8f3a-4b5c6d7e8f91', 1));
+    expect(() => pauseNoteId('t1', -1)).toThrow(RangeError);
+  });
+
+  it('agrees on the record to keep whatever the order, for resumes in the same millisecond too', () => {
+    const resume = resumeOnStatusChange(pending, 'open', at('2025-03-10 09:30'), context)!;
+    const [byAna, byMail] = [pauseNote(resume, { ticketId, authorId: 'u-ana' }), pauseNote(resume, { ticketId })];
+    expect(Math.sign(comparePauseNotes(byAna, byMail))).toBe(-Math.sign(comparePauseNotes(byMail, byAna)));
+    expect(comparePauseNotes(byAna, byMail)).not.toBe(0);
+    expect(comparePauseNotes(byAna, { ...byAna })).toBe(0);
   });
 });
 

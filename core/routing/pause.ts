@@ -215,22 +215,70 @@ export function pauseNoteText(resume: PauseResume): string {
   return `Plazo suspendido en espera del ciudadano (art. 22.1.a de la Ley 39/2015) ${period}. El vencimiento pasa del ${due(resume.previousDueAt)} al ${due(resume.dueAt)}.`;
 }
 
+// ── one pause, one note ──────────────────────────────────────────────────────────────────
+//
+// A pause can be ended twice while two workstations are offline: a clerk changes the status on
+// one, the citizen's mail arrives on the other. Both moved the due date and both wrote a note, so
+// the note's id is the pause's, not the writer's: the ticket and the instant the pause began
+// (pauseStartOf — the same on both, it is the replicated status clock), and replication folds the
+// two notes into one document. Which of the two survives is decided by the message conflict
+// handler (core/sync/conflict-handlers.ts, isPauseNote): the later resume, as the ticket merge
+// keeps the later edit of `dueAt` — so the note that stays tells the due date that stays.
+
+/** What every pause note's id ends with (a suffix no hex id, ULID or UUID has). */
+export const PAUSE_NOTE_SUFFIX = '-plazo';
+/** The end of the ticket's id kept in a pause note's id: ids are at most 40 characters (ID_MAX_LENGTH). */
+const TICKET_ID_TAIL = 24;
+/** Base-36 digits of the pause's start: 9 hold every timestamp up to the year 5188. */
+const START_DIGITS = 9;
+
+/**
+ * The id of the note of the pause of `ticketId` that began at `pausedFrom`: the same on every
+ * workstation and for every writer, different for each pause of the ticket. At most 40
+ * characters: the last 24 of the ticket's id (the random or digest end of a UUIDv7 or a hex
+ * digest: ids of two tickets that share it are not generated), then the start in base 36.
+ */
+export function pauseNoteId(ticketId: string, pausedFrom: Timestamp): string {
+  if (!Number.isSafeInteger(pausedFrom) || pausedFrom < 0 || pausedFrom >= 36 ** START_DIGITS) throw new RangeError(`a pause cannot start at ${pausedFrom}`);
+  return `${ticketId.slice(-TICKET_ID_TAIL)}-${pausedFrom.toString(36).padStart(START_DIGITS, '0')}${PAUSE_NOTE_SUFFIX}`;
+}
+
+/** Whether a message is the record of a pause (pauseNote): an automatic note with a pause note's id. */
+export function isPauseNote(message: Pick<Message, 'id' | 'kind' | 'auto'>): boolean {
+  return message.kind === 'note' && message.auto === true && message.id.endsWith(PAUSE_NOTE_SUFFIX);
+}
+
+/**
+ * Of two records of one pause (the same id), the one replication keeps: the later resume —
+ * `createdAt` is a millisecond after it for every writer — then, for a resume in the same
+ * millisecond, the greater text and author, so every workstation and every order of merges
+ * agrees. The later resume is the one whose due date survives on the ticket (ticket-merge.ts:
+ * the later clock wins a field both changed). Positive when `a` is the one kept.
+ */
+export function comparePauseNotes(a: Pick<Message, 'createdAt' | 'text' | 'authorId'>, b: Pick<Message, 'createdAt' | 'text' | 'authorId'>): number {
+  if (a.createdAt !== b.createdAt) return a.createdAt > b.createdAt ? 1 : -1;
+  if (a.text !== b.text) return a.text > b.text ? 1 : -1;
+  const [authorA, authorB] = [a.authorId ?? '', b.authorId ?? ''];
+  return authorA === authorB ? 0 : authorA > authorB ? 1 : -1;
+}
+
 /**
  * The note that records a resume in the ticket's timeline: an internal note (never sent to the
  * citizen) marked `auto`, written by the machine on the clerk's action (`authorId`) or on the
- * citizen's mail (no author). Messages are immutable; the id is the caller's (random for a
- * clerk's edit, derived from the mail for ingestion, so two workstations write the same note).
+ * citizen's mail (no author). Every writer of a resume writes it through here, so one pause has
+ * one note whoever ends it and wherever (pauseNoteId); a millisecond after the resume, so it
+ * lists after the mail that caused it. Messages are immutable: written once, with the ticket.
  */
-export function pauseNote(resume: PauseResume, note: { id: string; ticketId: string; createdAt: Timestamp; authorId?: string }): Message {
+export function pauseNote(resume: PauseResume, note: { ticketId: string; authorId?: string | undefined }): Message {
   return {
-    id: note.id,
+    id: pauseNoteId(note.ticketId, resume.pausedFrom),
     kind: 'note',
     ticketId: note.ticketId,
     citizenId: NO_CITIZEN,
     ...(note.authorId !== undefined && { authorId: note.authorId }),
     text: pauseNoteText(resume),
     attachments: [],
-    createdAt: note.createdAt,
+    createdAt: resume.resumedAt + 1,
     auto: true,
   };
 }

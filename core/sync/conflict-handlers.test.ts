@@ -7,6 +7,7 @@ import { wrappedValidateAjvStorage } from 'rxdb/plugins/validate-ajv';
 import { COLLECTION_NAMES, collections, type Message } from '../schemas';
 import { intakeTicket } from '../schemas/test-fixtures';
 import type { Ticket } from '../schemas/tickets';
+import { pauseNoteId } from '../routing/pause';
 import { CONFLICT_HANDLERS, messageConflictHandler, serverWinsConflictHandler, ticketConflictHandler } from './conflict-handlers';
 import {
   DOCUMENT_STATE_CHECKS,
@@ -99,6 +100,16 @@ describe('messageConflictHandler', () => {
     const sent = { ...sending, outbox: { ...sending.outbox!, state: 'sent' as const, changedAt: 2000, sentAt: 2000 } };
     expect((await messageConflictHandler.resolve({ newDocumentState: sent, realMasterState: sending }, 'test')).outbox?.state).toBe('sent');
     expect(await messageConflictHandler.resolve({ newDocumentState: sending, realMasterState: sent }, 'test')).toBe(sent);
+  });
+
+  it('keeps, of two records of one pause, the later resume — the one whose due date the ticket keeps', async () => {
+    const id = pauseNoteId('t-1', 1_000);
+    const byClerk = message({ id, ticketId: 't-1', kind: 'note', auto: true, authorId: 'u-ana', createdAt: 5_001, text: 'Plazo suspendido … hasta las 10:00' });
+    const byMail = message({ id, ticketId: 't-1', kind: 'note', auto: true, createdAt: 9_001, text: 'Plazo suspendido … hasta las 11:00' });
+    expect(messageConflictHandler.isEqual(byClerk, byMail, 'test')).toBe(false);
+    expect(messageConflictHandler.isEqual(byMail, { ...byMail }, 'test')).toBe(true);
+    expect(await messageConflictHandler.resolve({ newDocumentState: byMail, realMasterState: byClerk }, 'test')).toBe(byMail);
+    expect(await messageConflictHandler.resolve({ newDocumentState: byClerk, realMasterState: byMail }, 'test')).toBe(byMail);
   });
 });
 

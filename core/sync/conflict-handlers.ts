@@ -10,6 +10,7 @@
 // conflictHandler } })`, so main/store must pass {@link CONFLICT_HANDLERS} with the schemas.
 import type { RxConflictHandler, WithDeleted } from 'rxdb';
 import type { Citizen, CollectionDocTypes, CollectionName, Message, OutboxFields, OutboxState, Ticket } from '../schemas';
+import { comparePauseNotes, isPauseNote } from '../routing/pause';
 import { sameDocumentState } from './replication-protocol';
 import { mergeCitizens } from './citizen-merge';
 import { mergeTickets } from './ticket-merge';
@@ -37,22 +38,36 @@ export const ticketConflictHandler: RxConflictHandler<Ticket> = {
  * keeping the server's: both describe the same mail. The flip side: a local edit of a message
  * is never pushed. Write a new message instead.
  *
- * The one exception is the outbox part of an `email_out` (its state: queued, sending, sent,
+ * One exception is the outbox part of an `email_out` (its state: queued, sending, sent,
  * failed), which its owning workstation changes as it sends: it is compared too (a few fields),
  * and of two states the later one wins (`outbox.changedAt`, then the further state), so a
- * `sent` pushed late never goes back to `sending`.
+ * `sent` pushed late never goes back to `sending`. The other is the record of a pause
+ * ({@link samePauseRecord}).
  */
 export const messageConflictHandler: RxConflictHandler<Message> = {
   isEqual(a, b) {
-    return a.id === b.id && a._deleted === b._deleted && sameOutbox(a.outbox, b.outbox);
+    return a.id === b.id && a._deleted === b._deleted && sameOutbox(a.outbox, b.outbox) && samePauseRecord(a, b);
   },
   resolve(input) {
     const mine = input.newDocumentState;
     const master = input.realMasterState;
+    if (!master._deleted && !mine._deleted && isPauseNote(mine) && isPauseNote(master)) return Promise.resolve(comparePauseNotes(mine, master) > 0 ? mine : master);
     if (!master._deleted && mine.outbox && compareOutbox(mine.outbox, master.outbox) > 0) return Promise.resolve({ ...master, outbox: mine.outbox });
     return Promise.resolve(master);
   },
 };
+
+/**
+ * The other exception: the record of a pause (core/routing/pause.ts pauseNote) has the pause's id,
+ * so a clerk and a citizen's mail that ended the same pause on two workstations offline wrote two
+ * states of one note. Of those the later resume stays (comparePauseNotes), as the ticket keeps the
+ * later edit of its due date, so the note tells the due date the ticket has; they are compared by
+ * what tells them apart (a short text), or the later one would never replace the other.
+ */
+function samePauseRecord(a: Message, b: Message): boolean {
+  if (!isPauseNote(a) || !isPauseNote(b)) return true;
+  return comparePauseNotes(a, b) === 0;
+}
 
 const OUTBOX_STATE_ORDER: Readonly<Record<OutboxState, number>> = { queued: 0, sending: 1, failed: 2, sent: 3 };
 

@@ -3,6 +3,7 @@ import { endOfDay } from '../../core/calendar';
 import { calendarDoc, localTime, madridCityCalendar as city } from '../../core/calendar/test-calendars';
 import type { Department, Message, Ticket } from '../../core/schemas';
 import { intakeTicket } from '../../core/schemas/test-fixtures';
+import { pauseNote, pauseNoteId, resumeOnStatusChange } from '../../core/routing/pause';
 import { openTestDatabase, type TestDatabase } from '../../core/schemas/test-kit';
 import type { ScreenLogEntry } from '../../core/app-api';
 import { screenLog } from '../platform/screen-log';
@@ -59,6 +60,18 @@ describe('a clerk taking a ticket out of waiting for the citizen', () => {
     expect(notes).toHaveLength(1);
     expect(notes[0]).toMatchObject({ ticketId: waiting.id, authorId: 'u-ana', auto: true, citizenId: '' });
     expect(notes[0]!.text).toContain('El vencimiento pasa del 12 de marzo de 2025 al 13 de marzo de 2025');
+  });
+
+  it('writes the note under the pause\'s id, and adds none when the citizen\'s mail already recorded that pause', async () => {
+    const database = await council();
+    // The note of the mail that ended the same pause on another workstation arrived by sync
+    // before its ticket did (collections replicate apart).
+    const byMail = pauseNote(resumeOnStatusChange(waiting, 'open', at('2025-03-10 09:00'), { departments: [urbanismo], calendars: [calendarDoc()] })!, { ticketId: waiting.id });
+    await database.messages.insert(byMail);
+    await editTicket(database, waiting.id, { status: 'open' }, 'u-ana', at('2025-03-10 09:30'));
+    const notes = await notesOf(database);
+    expect(notes.map((note) => note.id)).toEqual([pauseNoteId(waiting.id, at('2025-03-07 10:00'))]);
+    expect((await database.tickets.findOne(waiting.id).exec())!.dueAt).toBe(endOf('2025-03-13'));
   });
 
   it('does the same when a reply closes the wait, listing the note after the reply', async () => {

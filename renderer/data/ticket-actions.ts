@@ -71,10 +71,18 @@ async function pauseContextFor(db: WorkstationDatabase, ticket: Pick<Ticket, 'st
   return { departments: departments.map((doc) => doc.toJSON() as Department), calendars: calendars.map((doc) => doc.toJSON() as Calendar) };
 }
 
-/** Writes the note that records a moved due date in the ticket's timeline, as the clerk's doing. */
-async function recordResume(db: WorkstationDatabase, ticketId: string, resumed: PauseResume | undefined, by: string, now: number): Promise<void> {
+/**
+ * Writes the note that records a moved due date in the ticket's timeline, as the clerk's doing.
+ * Its id is the pause's (core/routing/pause.ts pauseNoteId): a citizen's mail that ended the same
+ * pause on another workstation writes the same document, and replication keeps one. One already
+ * here is that same pause's record (the ticket is no longer waiting here then): nothing to add.
+ */
+async function recordResume(db: WorkstationDatabase, ticketId: string, resumed: PauseResume | undefined, by: string): Promise<void> {
   if (!resumed) return;
-  await db.messages.insert(pauseNote(resumed, { id: newId(now), ticketId, createdAt: now, authorId: by }));
+  const result = await db.messages.bulkInsert([pauseNote(resumed, { ticketId, authorId: by })]);
+  for (const error of result.error) {
+    if (error.status !== 409) throw new ActionError('invalid', `the note of the resumed due date of ticket ${ticketId} was refused (status ${error.status})`);
+  }
 }
 
 /** Changes fields of a ticket as the clerk `by`; the merge clocks are stamped. */
@@ -88,7 +96,7 @@ export async function editTicket(db: WorkstationDatabase, ticketId: string, chan
     resumed = consequences.resumed;
     return stampTicketEdit(data, consequences.edit, now, by);
   });
-  await recordResume(db, ticketId, resumed, by, now);
+  await recordResume(db, ticketId, resumed, by);
 }
 
 /** Reassigns many tickets (a supervisor's bulk action); each is its own stamped edit. */
