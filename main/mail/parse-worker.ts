@@ -1,8 +1,8 @@
 /**
  * The parser in a worker thread (parse-pool.ts): mailparser costs ~2 ms of CPU per message
  * (shared/NOTES.md), which on the service's own thread would hold up the IMAP fetch and the
- * database writes. Receives `{id, file}`, answers `{id, ok, value}` or `{id, ok: false, error,
- * unparseable}`; writes the attachments' blobs itself.
+ * database writes. Says `{ready: true}` once loaded; receives `{id, file}`, answers `{id, ok,
+ * value}` or `{id, ok: false, error, unparseable}`; writes the attachments' blobs itself.
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import { BlobWriter } from './blobs';
@@ -24,3 +24,7 @@ parentPort?.on('message', (job: { id: number; file: string }) => {
       }),
   );
 });
+
+// Loaded (mailparser and all): the pool hands out messages, and starts their timers, only now, so
+// that a thread's start-up, seconds on a busy PC, never counts against a message.
+parentPort?.postMessage({ ready: true });
