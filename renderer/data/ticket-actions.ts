@@ -168,8 +168,9 @@ export async function addMessage(db: WorkstationDatabase, input: NewMessage & { 
     const stamped = stampTicketEdit(data, consequences.edit, now, input.authorId);
     return { ...stamped, lastActivityAt: Math.max(stamped.lastActivityAt, now), updatedAt: Math.max(stamped.updatedAt, now) };
   });
-  // A millisecond after the clerk's message, so the timeline lists the note after it.
-  await recordResume(db, input.ticket.id, resumed, input.authorId, now + 1);
+  // The note is dated a millisecond after the resume (pauseNote), so the timeline lists it after
+  // the clerk's message.
+  await recordResume(db, input.ticket.id, resumed, input.authorId);
   return message;
 }
 
