@@ -131,6 +131,14 @@ describe('the pool of parser threads', () => {
     await expect(waiting).rejects.not.toBeInstanceOf(UnparseableMail);
   });
 
+  it('ends a worker that never finishes loading: the messages waiting fail with the reason instead of waiting for ever', async () => {
+    const parser = pool({ workers: 1, startTimeoutMs: 1_000, workerModule: new URL('./test-support/silent-parse-worker.ts', import.meta.url) });
+    const waiting = parser.parse(rawMail('uno'));
+
+    await expect(waiting).rejects.toThrow('el analizador de correo no pudo arrancar: no terminó de cargarse en 1 s');
+    await expect(waiting).rejects.not.toBeInstanceOf(UnparseableMail);
+  });
+
   it('rejects the messages in flight and waiting as closed, not unparseable, when it is closed, and refuses new ones', async () => {
     const parser = pool({ workers: 1, timeoutMs: 10 * 60_000 });
     await parser.parse(rawMail('arranque')); // the worker is up: the next message goes to it at once

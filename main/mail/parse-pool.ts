@@ -49,6 +49,8 @@ export type ParsePoolOptions = {
   workers?: number;
   /** How long one message may take before its worker is ended and it is reported unparseable (default 2 minutes). */
   timeoutMs?: number;
+  /** How long a worker may take to load before it is ended as one that cannot start (default 1 minute). */
+  startTimeoutMs?: number;
   /**
    * The worker's module, in place of parse-worker beside this file. For tests only:
    * test-support/misbehaving-parse-worker.ts is the real worker plus a way to make it hang or crash.
@@ -66,6 +68,8 @@ export function createParsePool(options: ParsePoolOptions): ParsePool {
   // one parser thread.
   const size = Math.max(1, options.workers ?? Math.min(4, availableParallelism() - 1));
   const timeoutMs = options.timeoutMs ?? 120_000;
+  // A worker loads in ~0.1 s built and ~1.5 s under tsx; a minute is a hung import, not a slow PC.
+  const startTimeoutMs = options.startTimeoutMs ?? 60_000;
   const { source, eval: isEval } = workerSource(options.workerModule);
   const queue: Job[] = [];
   const idle: Worker[] = [];
@@ -91,9 +95,19 @@ export function createParsePool(options: ParsePoolOptions): ParsePool {
     const worker = new Worker(source, { eval: isEval, workerData: { blobsDirectory: options.blobsDirectory, fsync: options.fsync } });
     worker.unref();
     let ready = false;
+    let failure: Error | undefined;
+    // A worker that never says it is loaded (an import that hangs) would hold the messages for
+    // ever: it is ended as one that cannot start, and its exit below tells them why.
+    const startTimer = setTimeout(() => {
+      failure = new Error(`no terminó de cargarse en ${Math.round(startTimeoutMs / 1000)} s`);
+      ending.add(worker);
+      void worker.terminate();
+    }, startTimeoutMs);
+    startTimer.unref();
     worker.on('message', (reply: Reply) => {
       if (ending.has(worker)) return;
       if ('ready' in reply) {
+        clearTimeout(startTimer);
         ready = true;
         idle.push(worker);
         return next();
@@ -108,12 +122,12 @@ export function createParsePool(options: ParsePoolOptions): ParsePool {
     });
     // An uncaught error in the worker (its 'exit' follows). Not necessarily the message's fault,
     // so not unparseable: the processor counts an attempt and quarantines after MAX_ATTEMPTS.
-    let failure: Error | undefined;
     worker.on('error', (error) => {
       failure = error;
       release(worker)?.reject(new Error(`el analizador de correo falló con este mensaje: ${error.message}`, { cause: error }));
     });
     worker.on('exit', (code) => {
+      clearTimeout(startTimer);
       release(worker)?.reject(new UnparseableMail('el analizador de correo se detuvo con este mensaje'));
       const index = idle.indexOf(worker);
       if (index >= 0) idle.splice(index, 1);
