@@ -83,6 +83,7 @@ export const APP_ARG_CHECKS: { [K in AppChannel]: JsonCheck<AppArg<K>> } = {
       limit: { type: 'integer', minimum: 1, maximum: 500, description: 'a whole number from 1 to 500' },
     },
   }),
+  'search:status': check('search:status', nothing),
   'citizens:by-contact': check('citizens:by-contact', {
     type: 'object',
     additionalProperties: false,

@@ -71,6 +71,15 @@ export type TicketSearchHit = {
 };
 export const SNIPPET_MARK = { start: '\u0002', end: '\u0003' } as const;
 
+/**
+ * Whether the full-text index has every change of the replica (main/store/search-index.ts). After
+ * a first replica or a long offline spell it trails by seconds to minutes, and a search finds only
+ * what is indexed so far: the screens say so. `behindSince`: ms since the epoch; `remaining`: about
+ * how many tickets and messages are left to index, once the index has counted them. Signed out:
+ * caught up (there is nothing to search).
+ */
+export type SearchIndexStatusView = { caughtUp: boolean; behindSince?: number; remaining?: number };
+
 /** Who else is on a ticket right now (only while online). */
 export type PresenceEntry = { ticketId: string; userId: string; userName: string; activity: 'viewing' | 'replying'; since: number };
 
@@ -169,6 +178,8 @@ export type AppApi = {
   /** Tries the central server now instead of when the backoff says (a "Reintentar" button). */
   'sync:retry-now': (a: Record<string, never>) => SyncStatusView;
   'search:tickets': (a: { text: string; limit?: number }) => TicketSearchHit[];
+  /** Whether the search index has caught up with the replica; cheap (no query), ask at every search. */
+  'search:status': (a: Record<string, never>) => SearchIndexStatusView;
   /** The citizens whose card lists this phone (E.164) or address (lower case): ids, at most 50. */
   'citizens:by-contact': (a: { kind: 'phone' | 'email'; value: string }) => string[];
   /** Says what this clerk is doing on a ticket (null: nothing), for the others' presence. */
@@ -199,6 +210,8 @@ export type AppValue<K extends AppChannel> = ReturnType<AppApi[K]>;
 export type AppEvents = {
   session: Session;
   'sync:status': SyncStatusView;
+  /** The search index fell behind the replica (after a short grace), caught up, or counted what is left (at most every second). */
+  'search:status': SearchIndexStatusView;
   presence: PresenceEntry[];
   /**
    * Another clerk (or a rule) assigned a ticket to the signed-in clerk; arrives by replication.

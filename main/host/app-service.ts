@@ -95,6 +95,7 @@ export class AppService {
       'sync:status': () => session.syncStatus(),
       'sync:retry-now': () => session.retryNow(),
       'search:tickets': (arg) => session.search(arg.text, arg.limit),
+      'search:status': () => session.searchStatus(),
       'citizens:by-contact': (arg) => session.citizensByContact(arg.kind, arg.value),
       'presence:announce': (arg) => {
         if (!session.user) throw new AppFailure({ code: 'not_signed_in', message: 'Inicie sesión primero.' });

@@ -2,10 +2,10 @@
 // server, or on this PC only), their local database, its sync and its search. Starts where the
 // clerk left off: the last session reopens at start, offline if need be, with the tokens it kept.
 import path from 'node:path';
-import type { Subscription } from 'rxjs';
+import { Subscription } from 'rxjs';
 import type { RxDatabase } from 'rxdb';
 import { newId } from '../../core/ids';
-import type { AppEvents, MailStatusView, Session, Settings, SyncStatusView, TicketSearchHit } from '../../core/app-api';
+import type { AppEvents, MailStatusView, SearchIndexStatusView, Session, Settings, SyncStatusView, TicketSearchHit } from '../../core/app-api';
 import type { Collections } from '../../core/schemas';
 import type { AuthTokens, SignedInUser } from '../../core/sync';
 import { openLocalDatabase, type LocalDatabase } from '../store/local-database';
@@ -62,6 +62,7 @@ const SIGNED_OUT_MAIL: MailStatusView = { running: false, accounts: [], pending:
 
 const SIGNED_OUT_STATUS: SyncStatusView = { state: 'signed-out', pendingPushes: 0, liveUpdates: false };
 const LOCAL_STATUS: SyncStatusView = { state: 'local-only', pendingPushes: 0, liveUpdates: false };
+const SEARCH_CAUGHT_UP: SearchIndexStatusView = { caughtUp: true };
 
 function statusView(status: SyncStatus): SyncStatusView {
   return {
@@ -263,6 +264,11 @@ export class WorkstationSession {
     return this.settings();
   }
 
+  /** Whether the search index has caught up with the replica (a read of three fields: asked at every search). */
+  searchStatus(): SearchIndexStatusView {
+    return this.open?.local.searchStatus() ?? SEARCH_CAUGHT_UP;
+  }
+
   search(text: string, limit = 50): TicketSearchHit[] {
     const open = this.open;
     if (!open) throw new AppFailure({ code: 'not_signed_in', message: 'Inicie sesión para buscar.' });
@@ -318,6 +324,8 @@ export class WorkstationSession {
         open.subscriptions.push(open.sync.problems$.subscribe((problem) => this.log(`sync: ${problem.collection ?? ''} ${problem.error.message}`)));
       }
       open.subscriptions.push(watchAssignments(local.db, current.user.id, (assigned) => this.options.emit('ticket:assigned', assigned)));
+      // The index lags after a first replica or a long offline spell: the inbox's search says so.
+      open.subscriptions.push(new Subscription(local.onSearchStatus((status) => this.options.emit('search:status', status))));
       if (this.options.mail !== false) {
         if (hasMailAccounts(this.mailDirectory(current))) await this.startMail(open);
         else open.subscriptions.push(this.startMailOnOwnReply(open));
@@ -451,6 +459,7 @@ export class WorkstationSession {
     }
     this.options.emit('sync:status', SIGNED_OUT_STATUS);
     this.options.emit('mail:status', SIGNED_OUT_MAIL);
+    this.options.emit('search:status', SEARCH_CAUGHT_UP);
   }
 
   private announceSession(): void {

@@ -11,7 +11,7 @@ import { COLLECTION_NAMES, collections, type Collections } from '../../core/sche
 import { CONFLICT_HANDLERS } from '../../core/sync/conflict-handlers';
 import { getRxStorageSqlite, type Durability } from './index';
 import { beginSchemaMigrations, completeSchemaMigrations, type SchemaMigration } from './schema-migrations';
-import { SearchIndex, type SearchHit } from './search-index';
+import { SearchIndex, type SearchHit, type SearchIndexStatus } from './search-index';
 import { isStoreError } from './store-errors';
 
 addRxPlugin(RxDBCleanupPlugin);
@@ -37,6 +37,10 @@ export type LocalDatabase = {
   search(text: string, options?: { limit?: number }): SearchHit[];
   /** Resolves once the search index has every change written so far. */
   searchCaughtUp(): Promise<void>;
+  /** Whether the search index lags behind the database, since when and by about how much (no query). */
+  searchStatus(): SearchIndexStatus;
+  /** Calls `listener` as searchStatus() changes (search-index.ts onStatus); returns the unsubscribe. */
+  onSearchStatus(listener: (status: SearchIndexStatus) => void): () => void;
   close(): Promise<void>;
 };
 
@@ -101,6 +105,8 @@ export async function openLocalDatabase(options: LocalDatabaseOptions): Promise<
     migrations,
     search: (text, searchOptions) => index.search(text, searchOptions),
     searchCaughtUp: () => index.caughtUp(),
+    searchStatus: () => index.status(),
+    onSearchStatus: (listener) => index.onStatus(listener),
     async close() {
       await index.close();
       await db.close();

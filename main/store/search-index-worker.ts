@@ -22,7 +22,11 @@
  * (finish the batch in hand, close the files and exit: the index is closing, or the writer has
  * been idle long enough). Answers `{ ready }` once its files are open, `{ indexed: seq }` once
  * every change announced up to `seq` is in the index, or `{ failed: seq, error }` when indexing
- * failed (the checkpoint did not move; the next change tries again).
+ * failed (the checkpoint did not move; the next change tries again). While it works through a
+ * backlog (a batch came back full), it also says after each batch about how many documents are
+ * left, `{ remaining }`, for the screens' "the index is catching up" hint: counted through the lwt
+ * index at most once per REMAINING_RECOUNT_MS per collection, estimated in between; never counted
+ * for the few changes of a clerk at work.
  */
 import Database from 'better-sqlite3';
 import type { RxDocumentData, RxJsonSchema } from 'rxdb';
@@ -42,7 +46,7 @@ export type FollowedTable = {
 
 export type SearchWorkerData = { searchFile: string; databaseFile: string; followed: FollowedTable[] };
 export type SearchWorkerRequest = { changed: FollowedTable['name']; seq: number } | { close: true };
-export type SearchWorkerReply = { ready: true } | { indexed: number } | { failed: number; error: string };
+export type SearchWorkerReply = { ready: true } | { indexed: number } | { failed: number; error: string } | { remaining: number };
 
 /**
  * Documents indexed per transaction. Each transaction leaves FTS5 a segment to merge later: a
@@ -50,6 +54,13 @@ export type SearchWorkerReply = { ready: true } | { indexed: number } | { failed
  * larger segments (docs/performance.md, Sync).
  */
 const BATCH = 5_000;
+
+/**
+ * How old a collection's count of documents left may get before it is counted again. A count is
+ * a walk of the lwt index past the checkpoint; in between, the count is estimated by subtracting
+ * what was indexed since.
+ */
+const REMAINING_RECOUNT_MS = 1_000;
 
 type IndexRow = { key: string; ticketId: string; subject: string; body: string };
 
@@ -74,7 +85,10 @@ class SearchWriter {
   private readonly index: Database.Database;
   private readonly source: Database.Database;
   private readonly sql;
-  private readonly changes = new Map<string, { followed: FollowedTable; fromStart: Database.Statement; since: Database.Statement }>();
+  private readonly changes = new Map<
+    string,
+    { followed: FollowedTable; fromStart: Database.Statement; since: Database.Statement; countAll: Database.Statement; countSince: Database.Statement }
+  >();
   /** Positions computed by RxDB for checkpoints saved without one (see open). */
   private readonly computed = new Map<string, Buffer>();
 
@@ -114,6 +128,8 @@ class SearchWriter {
         followed,
         fromStart: this.source.prepare(`SELECT data, ${column} AS position FROM ${table} ORDER BY ${column} LIMIT ?`),
         since: this.source.prepare(`SELECT data, ${column} AS position FROM ${table} WHERE ${column} > ? ORDER BY ${column} LIMIT ?`),
+        countAll: this.source.prepare(`SELECT count(*) FROM ${table}`).pluck(),
+        countSince: this.source.prepare(`SELECT count(*) FROM ${table} WHERE ${column} > ?`).pluck(),
       });
     }
     const db = this.index;
@@ -135,14 +151,27 @@ class SearchWriter {
     return saved ? (JSON.parse(saved) as SavedCheckpoint) : undefined;
   }
 
-  /** Indexes one batch of the collection's changes; false once there is nothing more. */
-  indexBatch(name: FollowedTable['name']): boolean {
+  /** Where the index is in the collection: the lwt index position of its last indexed document. */
+  private after(name: FollowedTable['name']): Buffer | undefined {
     const source = this.changes.get(name)!;
     const saved = this.saved(name);
-    const after = !saved ? undefined : saved.column === source.followed.lwtColumn && saved.position ? Buffer.from(saved.position, 'hex') : this.computed.get(name)!;
+    return !saved ? undefined : saved.column === source.followed.lwtColumn && saved.position ? Buffer.from(saved.position, 'hex') : this.computed.get(name)!;
+  }
+
+  /** How many of the collection's documents changed after the checkpoint: what is left to index. */
+  remaining(name: FollowedTable['name']): number {
+    const source = this.changes.get(name)!;
+    const after = this.after(name);
+    return (after ? source.countSince.get(after) : source.countAll.get()) as number;
+  }
+
+  /** Indexes one batch of the collection's changes; how many documents it read (0: nothing more). */
+  indexBatch(name: FollowedTable['name']): number {
+    const source = this.changes.get(name)!;
+    const after = this.after(name);
     type ChangedRow = { data: string; position: Buffer };
     const rows = (after ? source.since.all(after, BATCH) : source.fromStart.all(BATCH)) as ChangedRow[];
-    if (rows.length === 0) return false;
+    if (rows.length === 0) return 0;
     this.index.transaction(() => {
       let last: RxDocumentData<Ticket | Message> | undefined;
       for (const { data } of rows) {
@@ -155,7 +184,7 @@ class SearchWriter {
       const checkpoint: SavedCheckpoint = { id: last!.id, lwt: last!._meta.lwt, column: source.followed.lwtColumn, position: rows[rows.length - 1]!.position.toString('hex') };
       this.sql.setCheckpoint.run(name, JSON.stringify(checkpoint));
     })();
-    return rows.length === BATCH;
+    return rows.length;
   }
 
   private remove(key: string): void {
@@ -184,6 +213,31 @@ if (parentPort) {
   let announced = 0;
   let running = false;
   let closing = false;
+  /** While a backlog is being worked through: each pending collection's count of documents left. */
+  let backlog: Map<FollowedTable['name'], { remaining: number; countedAt: number }> | undefined;
+
+  /** After a batch: whether there is a backlog, and if so about how much of it is left. */
+  const reportRemaining = (name: FollowedTable['name'], read: number) => {
+    if (!backlog) {
+      // A short batch: a clerk's change or a page of a replica, indexed at once; nothing to say.
+      if (read < BATCH) return;
+      backlog = new Map();
+    }
+    const now = Date.now();
+    let total = 0;
+    for (const { name: other } of (workerData as SearchWorkerData).followed) {
+      if (!pending.has(other)) {
+        backlog.delete(other);
+        continue;
+      }
+      let known = backlog.get(other);
+      if (known && other === name) known = { ...known, remaining: Math.max(0, known.remaining - read) };
+      if (!known || now - known.countedAt >= REMAINING_RECOUNT_MS) known = { remaining: writer.remaining(other), countedAt: now };
+      backlog.set(other, known);
+      total += known.remaining;
+    }
+    port.postMessage({ remaining: total } satisfies SearchWorkerReply);
+  };
 
   // One batch at a time, yielding between batches so that new announcements and a close are
   // heard; a collection stays pending until a batch comes back short.
@@ -199,15 +253,19 @@ if (parentPort) {
       const name = pending.values().next().value;
       if (name === undefined) {
         running = false;
+        backlog = undefined;
         port.postMessage({ indexed: announced } satisfies SearchWorkerReply);
         return;
       }
       try {
-        if (!writer.indexBatch(name)) pending.delete(name);
+        const read = writer.indexBatch(name);
+        if (read < BATCH) pending.delete(name);
+        reportRemaining(name, read);
       } catch (error) {
         // A full disk, say: nothing moved; the next announcement tries again.
         pending.clear();
         running = false;
+        backlog = undefined;
         port.postMessage({ failed: announced, error: error instanceof Error ? error.message : String(error) } satisfies SearchWorkerReply);
         return;
       }

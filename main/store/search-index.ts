@@ -14,8 +14,13 @@
  * - The writer runs only while there is something to index: caught up and idle for
  *   `idleExitMs` (IDLE_EXIT_MS), it exits and gives back its V8 isolate and SQLite caches (the
  *   workstation's memory target, docs/performance.md#the-search-indexs-writer-only-while-there-is-something-to-index);
- *   the next change starts it again. A writer that crashed starts again at the next change too. A
- *   new writer reads every collection from its saved checkpoint, so neither loses a change.
+ *   the next change starts it again. A writer that crashed (or a batch that failed) is tried
+ *   again at the next change, or by itself RETRY_FIRST_MS later. A new writer reads every
+ *   collection from its saved checkpoint, so neither loses a change.
+ * - Says when it lags (`status()`, `onStatus`, search-index-lag.ts): after a first replica or a
+ *   long offline spell the index trails the replica by seconds to minutes, and a clerk searching
+ *   then must be told that the results may be incomplete. Reading the status is reading three
+ *   fields; the writer counts what is left only while it works through a backlog.
  * - Spanish-aware: FTS5's unicode61 tokenizer folds case and accents; core/text/spanish-search
  *   turns the clerk's words into stems matched as prefixes.
  * - Fast at a million documents: FTS5 walks matches newest first (rowid DESC) and stops early,
@@ -32,7 +37,10 @@ import type { Message, Ticket } from '../../core/schemas';
 import { parseSearch } from '../../core/text/spanish-search';
 import { indexColumnName } from './index-columns';
 import type { FollowedTable, SearchWorkerData, SearchWorkerReply, SearchWorkerRequest } from './search-index-worker';
+import { SearchIndexLag, type SearchIndexStatus } from './search-index-lag';
 import { explainSqliteError, storeError } from './store-errors';
+
+export { BEHIND_GRACE_MS, STATUS_INTERVAL_MS, type SearchIndexStatus } from './search-index-lag';
 import { sqliteInstanceOf } from './store-transaction';
 
 export type SearchHit = {
@@ -86,7 +94,26 @@ export type SearchIndexOptions = {
    * (default IDLE_EXIT_MS). Tests shorten it.
    */
   idleExitMs?: number;
+  /**
+   * How long the index must have been behind before `status()` says so (default BEHIND_GRACE_MS):
+   * a clerk's own change is searchable ~0.2 s after it is saved, and must not flash a warning.
+   */
+  behindGraceMs?: number;
+  /** At most one `onStatus` call per this many ms while the count of what is left changes (default STATUS_INTERVAL_MS). */
+  statusIntervalMs?: number;
+  /** The first wait before trying again after a failed batch or a crashed writer (default RETRY_FIRST_MS). */
+  retryFirstMs?: number;
 };
+
+/**
+ * After a failed batch (a full disk, a locked file) or a crashed writer the index tries again by
+ * itself, RETRY_FIRST_MS later and twice as long each time up to RETRY_MAX_MS: on a quiet
+ * workstation no change may come for hours, and until then the clerk's searches would miss what
+ * the failed batch held (the screens say the index is behind meanwhile).
+ */
+export const RETRY_FIRST_MS = 5_000;
+const RETRY_MAX_MS = 5 * 60_000;
+
 
 /**
  * 30 s. Starting the writer costs ~80 ms of CPU and ~0.2 s until it answers (a V8 isolate,
@@ -117,6 +144,11 @@ export class SearchIndex {
   private idleTimer: NodeJS.Timeout | undefined;
   private writerStarts = 0;
   private stateListeners: ((state: SearchWriterState) => void)[] = [];
+  /** How far the index trails the database, for the screens (search-index-lag.ts). */
+  private readonly lag: SearchIndexLag;
+  private readonly retryFirstMs: number;
+  private retryDelay: number;
+  private retryTimer: NodeJS.Timeout | undefined;
   private waiters: Waiter[] = [];
   private closed = false;
   private readonly sql;
@@ -129,7 +161,12 @@ export class SearchIndex {
   ) {
     this.log = options.log ?? ((line) => console.error(line));
     this.idleExitMs = options.idleExitMs ?? IDLE_EXIT_MS;
-    if (!(this.idleExitMs >= 0)) throw new RangeError(`idleExitMs must be a number of milliseconds, not ${options.idleExitMs}`);
+    this.retryFirstMs = this.retryDelay = options.retryFirstMs ?? RETRY_FIRST_MS;
+    const { behindGraceMs, statusIntervalMs } = options;
+    for (const [name, value] of Object.entries({ idleExitMs: this.idleExitMs, behindGraceMs, statusIntervalMs, retryFirstMs: this.retryFirstMs })) {
+      if (value !== undefined && !(value >= 0)) throw new RangeError(`${name} must be a number of milliseconds, not ${value}`);
+    }
+    this.lag = new SearchIndexLag(behindGraceMs, statusIntervalMs);
     try {
       this.db = new Database(file);
       this.db.pragma('journal_mode = WAL');
@@ -189,11 +226,30 @@ export class SearchIndex {
 
   /**
    * Resolves when every change announced so far is in the index; rejects when the writer failed
-   * to index it (a full disk, say: nothing is lost, the next change tries again).
+   * to index it (a full disk, say: nothing is lost; it tries again by itself, RETRY_FIRST_MS later,
+   * or at the next change).
    */
   caughtUp(): Promise<void> {
     if (this.indexed >= this.announced || this.closed) return Promise.resolve();
     return new Promise((resolve, reject) => this.waiters.push({ seq: this.announced, resolve, reject }));
+  }
+
+  /**
+   * Whether the index has every change committed so far, since when it has not and about how much
+   * is left. Cheap (no query): the screens may ask at every search. A lag shorter than
+   * behindGraceMs reads as caught up.
+   */
+  status(): SearchIndexStatus {
+    return this.lag.status();
+  }
+
+  /**
+   * Calls `listener` when `status()` changes: at once when the index falls behind (after the
+   * grace) or catches up, at most every statusIntervalMs while the count of what is left goes
+   * down. Returns the unsubscribe.
+   */
+  onStatus(listener: (status: SearchIndexStatus) => void): () => void {
+    return this.lag.onStatus(listener);
   }
 
   /** Where the writer thread is in its life, and how many times one was started (diagnostics, tests). */
@@ -228,6 +284,7 @@ export class SearchIndex {
   /** Tells the writer that the collection has committed changes, starting it if need be. */
   private announce(name: FollowedTable['name']): void {
     if (this.closed || !this.workerData) return;
+    this.lag.fellBehind();
     this.announced++;
     clearTimeout(this.idleTimer);
     const writer = this.writer;
@@ -259,15 +316,26 @@ export class SearchIndex {
         if (writer.state === 'starting') this.changeState((writer.state = 'running'));
         return;
       }
+      if ('remaining' in reply) {
+        this.lag.counted(reply.remaining);
+        return;
+      }
       if ('indexed' in reply) {
         this.indexed = Math.max(this.indexed, reply.indexed);
         this.answered = Math.max(this.answered, reply.indexed);
+        if (this.indexed >= this.announced) {
+          clearTimeout(this.retryTimer);
+          this.retryTimer = undefined;
+          this.retryDelay = this.retryFirstMs;
+          this.lag.caughtUp();
+        }
         this.settle((waiter) => (waiter.seq <= this.indexed ? 'resolve' : undefined));
       } else {
         this.answered = Math.max(this.answered, reply.failed);
         const error = new Error(`search index ${this.file}: ${reply.error}`);
         this.log(error.message);
         this.settle((waiter) => (waiter.seq <= reply.failed ? error : undefined));
+        this.retryLater();
       }
       if (this.answered >= this.announced) this.armIdleExit();
     });
@@ -284,11 +352,25 @@ export class SearchIndex {
         const lost = new Error(`search index ${this.file}: its writer stopped: ${(failure ?? new Error(`exit code ${code}`)).message}`);
         this.log(lost.message);
         this.settle(() => lost);
+        this.retryLater();
       } else if (this.announced > this.answered) {
         // Changes announced while it was exiting: a new writer reads them from the checkpoints.
         this.startWriter(data);
       }
     });
+  }
+
+  /** After a failure: announces every collection again later (RETRY_FIRST_MS), unless a change does it first. */
+  private retryLater(): void {
+    if (this.closed || this.retryTimer) return;
+    const delay = this.retryDelay;
+    this.retryDelay = Math.min(delay * 2, RETRY_MAX_MS);
+    this.retryTimer = setTimeout(() => {
+      this.retryTimer = undefined;
+      if (this.closed || !this.workerData || this.indexed >= this.announced) return;
+      for (const { name } of this.workerData.followed) this.announce(name);
+    }, delay);
+    this.retryTimer.unref();
   }
 
   /** Caught up: the writer exits unless a change comes within idleExitMs. */
@@ -352,6 +434,8 @@ export class SearchIndex {
     if (this.closed) return;
     this.closed = true;
     clearTimeout(this.idleTimer);
+    clearTimeout(this.retryTimer);
+    this.lag.close();
     this.subscriptions.forEach((s) => s.unsubscribe());
     const writer = this.writer;
     if (writer) {

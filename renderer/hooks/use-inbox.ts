@@ -74,9 +74,11 @@ const NO_SNIPPETS: ReadonlyMap<string, SearchSnippet> = new Map();
 /**
  * Full-text search through the service's index (`search:tickets`), then the tickets themselves,
  * live, with where each matched (its snippet). A reference typed or dictated ('2026 7kq4 m2xd')
- * goes straight to its ticket, first.
+ * goes straight to its ticket, first. `indexProgress` changes while the index catches up with the
+ * replica (at most once a second, use-search-index-status.ts): the search runs again, so results
+ * found since — and all of them once it has caught up — appear without retyping.
  */
-export function useTicketSearch(db: WorkstationDatabase, text: string): SearchState | undefined {
+export function useTicketSearch(db: WorkstationDatabase, text: string, indexProgress = ''): SearchState | undefined {
   const platform = usePlatform();
   const [ids, setIds] = useState<{ text: string; ids: string[]; snippets: ReadonlyMap<string, SearchSnippet>; error?: string }>();
   useEffect(() => {
@@ -110,7 +112,7 @@ export function useTicketSearch(db: WorkstationDatabase, text: string): SearchSt
       live = false;
       clearTimeout(timer);
     };
-  }, [db, platform, text]);
+  }, [db, platform, text, indexProgress]);
   const key = ids ? ids.ids.join(',') : '';
   const tickets = useObservable<Ticket[]>(
     () => (ids ? db.tickets.findByIds(ids.ids).$.pipe(map((found) => ids.ids.flatMap((id) => { const doc = found.get(id); return doc ? [doc.toMutableJSON()] : []; }))) : null),

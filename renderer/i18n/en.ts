@@ -101,6 +101,9 @@ export const en: Dictionary = {
     /** Before a search result's snippet: where the words matched. */
     snippetIn: { ticket: 'In the subject:', message: 'In a message:' },
     searchFailed: 'The search failed: {{message}}',
+    searchIndexBehind: 'The search index is catching up; results may be incomplete.',
+    searchIndexBehindCount_one: 'The search index is catching up: {{amount}} message or ticket left; results may be incomplete.',
+    searchIndexBehindCount_other: 'The search index is catching up: about {{amount}} messages and tickets left; results may be incomplete.',
   },
   status: { new: 'New', open: 'Open', pending: 'Pending', resolved: 'Resolved', closed: 'Closed' },
   priority: { low: 'Low', normal: 'Normal', high: 'High', urgent: 'Urgent' },

@@ -100,6 +100,10 @@ export const es = {
     /** Before a search result's snippet: where the words matched. */
     snippetIn: { ticket: 'En el asunto:', message: 'En un mensaje:' },
     searchFailed: 'La búsqueda no ha funcionado: {{message}}',
+    /** While the full-text index catches up with the replica (after a first replica or a long offline spell). */
+    searchIndexBehind: 'El índice de búsqueda se está poniendo al día; los resultados pueden estar incompletos.',
+    searchIndexBehindCount_one: 'El índice de búsqueda se está poniendo al día: falta {{amount}} mensaje o expediente; los resultados pueden estar incompletos.',
+    searchIndexBehindCount_other: 'El índice de búsqueda se está poniendo al día: faltan unos {{amount}} mensajes y expedientes; los resultados pueden estar incompletos.',
   },
   status: { new: 'Nuevo', open: 'Abierto', pending: 'Pendiente', resolved: 'Resuelto', closed: 'Cerrado' },
   priority: { low: 'Baja', normal: 'Normal', high: 'Alta', urgent: 'Urgente' },

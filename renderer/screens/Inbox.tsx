@@ -14,10 +14,13 @@ import type { Route } from '../app/routes';
 import { useWorkspace } from '../app/workspace';
 import { InboxFilterBar } from '../components/InboxFilterBar';
 import { InboxList } from '../components/InboxList';
+import { SearchIndexHint } from '../components/SearchIndexHint';
 import { inboxSort, INBOX_VIEWS, parseFilters, type InboxContext, type InboxView } from '../data/inbox-queries';
+import { searchIndexHint } from '../data/search-index-hint';
 import { PAGE, useCitizens, useInboxRows, useTicketSearch, useViewCounts } from '../hooks/use-inbox';
 import { useShortcuts } from '../hooks/use-shortcuts';
 import { useMinute } from '../hooks/use-minute';
+import { useSearchIndexStatus } from '../hooks/use-search-index-status';
 
 type Props = { view: InboxView; params: URLSearchParams; go: (route: Route, replace?: boolean) => void };
 
@@ -56,7 +59,8 @@ export function Inbox({ view, params, go }: Props) {
 
   const rows = useInboxRows(db, view, context, filters, sort, limit);
   const counts = useViewCounts(db, context);
-  const search = useTicketSearch(db, searchText);
+  const indexStatus = useSearchIndexStatus(searchText);
+  const search = useTicketSearch(db, searchText, indexStatus?.caughtUp === false ? `behind:${indexStatus.remaining ?? ''}` : 'caught-up');
   const tickets: readonly Ticket[] = search ? search.tickets : rows.value;
   const citizens = useCitizens(db, useMemo(() => tickets.slice(0, Math.max(limit, 200)).map((ticket) => ticket.citizenId), [tickets, limit]));
 
@@ -86,6 +90,7 @@ export function Inbox({ view, params, go }: Props) {
       <Box role="status" aria-live="polite" sx={{ px: 2, py: 0.5, fontSize: 13, color: 'text.secondary' }} data-testid="inbox-status" data-loading={search ? search.loading : rows.loading}>
         {search ? t('inbox.searchResults', { count: search.tickets.length, text: search.text }) : !rows.loading && tickets.length === 0 ? t('inbox.empty') : t('inbox.shown', { count: tickets.length })}
       </Box>
+      <SearchIndexHint hint={searchIndexHint(indexStatus, search !== undefined)} />
       {search?.error && <Alert severity="warning">{t('inbox.searchFailed', { message: search.error })}</Alert>}
       {rows.error && <Alert severity="error">{t('errors.generic', { message: rows.error.message })}</Alert>}
       <InboxList
