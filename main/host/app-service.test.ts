@@ -59,8 +59,13 @@ describe('signing in from the sign-in screen', () => {
       // A write of the screen goes through the service to the central.server.
       await db.tickets.insert(ticket('t-from-screen', Date.now(), { subject: 'Cita para empadronamiento' }));
       await screen.nextEvent('sync:status', (status) => status.state === 'online' && status.pendingPushes === 0);
-      const hits = await screen.call('search:tickets', { text: 'empadronamiento' });
-      expect(hits.ok && hits.value.map((hit) => hit.ticketId)).toEqual(['t-from-screen']);
+      // The search index follows committed changes from its own thread: searchable shortly after.
+      const found = async () => {
+        const hits = await screen.call('search:tickets', { text: 'empadronamiento' });
+        return hits.ok ? hits.value.map((hit) => hit.ticketId) : [];
+      };
+      await until(async () => (await found()).length > 0, 30_000, 'the ticket searchable');
+      expect(await found()).toEqual(['t-from-screen']);
     } finally {
       await db.close();
     }
