@@ -63,7 +63,7 @@ export type MailChannelOptions = {
   ownAddresses?: () => readonly string[];
   /** Parses a raw file; default: a pool of `parseWorkers` worker threads. */
   parse?: (file: string) => Promise<ParsedInbound>;
-  /** Parser threads (default: one per core but one, at least 1, at most 4); 0 parses on the service's own thread. */
+  /** Parser threads (default: one per core up to 2 cores, then one per core but one, at most 4); 0 parses on the service's own thread. */
   parseWorkers?: number;
   /**
    * How long raw messages stay in the spool once they are documents, and what must keep them

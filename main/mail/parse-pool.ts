@@ -45,7 +45,7 @@ function workerSource(module?: URL): { source: string; eval: boolean } {
 export type ParsePoolOptions = {
   blobsDirectory: string;
   fsync: boolean;
-  /** Parser threads (default: one per core but one, at least 1, at most 4). */
+  /** Parser threads (default: one per core up to 2 cores, then one per core but one, at most 4). */
   workers?: number;
   /** How long one message may take before its worker is ended and it is reported unparseable (default 2 minutes). */
   timeoutMs?: number;
@@ -64,9 +64,12 @@ const RESPAWN_AFTER_FAILED_START_MS = 5_000;
 const closedError = () => Object.assign(new Error('the parse pool is closed'), { code: 'ERR_PARSE_POOL_CLOSED' });
 
 export function createParsePool(options: ParsePoolOptions): ParsePool {
-  // One core stays for the service's own thread (IMAP, SQLite, RxDB): on a 2-core office PC,
-  // one parser thread.
-  const size = Math.max(1, options.workers ?? Math.min(4, availableParallelism() - 1));
+  // Parsing is the bound of ingestion, and the service's own thread (IMAP, SQLite, RxDB) needs a
+  // third of a core: two parser threads on a 2-core office PC (165 against 129 msg/s with one,
+  // alternated on a quiet machine, docs/performance.md#mail-ingestion); beyond, one core stays
+  // for the service's thread, at most 4.
+  const cores = availableParallelism();
+  const size = Math.max(1, options.workers ?? (cores <= 2 ? cores : Math.min(4, cores - 1)));
   const timeoutMs = options.timeoutMs ?? 120_000;
   // A worker loads in ~0.1 s built and ~1.5 s under tsx; a minute is a hung import, not a slow PC.
   const startTimeoutMs = options.startTimeoutMs ?? 60_000;
