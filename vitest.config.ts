@@ -2,7 +2,7 @@ import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
   test: {
-    include: ['core/**/*.test.ts', 'main/**/*.test.ts', 'server/**/*.test.ts', 'renderer/**/*.test.ts', 'preload/**/*.test.ts'],
+    include: ['core/**/*.test.ts', 'main/**/*.test.ts', 'server/**/*.test.ts', 'renderer/**/*.test.ts', 'preload/**/*.test.ts', 'test-support/**/*.test.ts'],
     // RxDB's own test suites are written for mocha-style globals.
     globals: true,
     // Native modules (better-sqlite3) and child processes: separate processes keep them isolated.

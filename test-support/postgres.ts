@@ -12,15 +12,17 @@
  * may not import one another's folders: it lives at the top level for that reason.
  *
  * One cluster per test file keeps a suite fast (initdb takes about a second): start it in
- * beforeAll, stop it in afterAll. A cluster left running by a test process that dies is stopped
- * by an exit hook.
+ * beforeAll, stop it in afterAll. Its folder is an owned folder (./owned-folder.ts): a cluster
+ * left running by a test process that exits or is stopped by a signal is shut down (SIGQUIT,
+ * PostgreSQL's immediate shutdown) and its folder removed by an exit hook; one left by a process
+ * killed outright is shut down and removed by the next run's sweep.
  */
 import { execFile, execFileSync } from 'node:child_process';
-import { chownSync, existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { chownSync, existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { freeLoopbackPort } from './free-port';
+import { createOwnedFolder, serverFromPidFile, sweepStaleFolders, type RecordedProcess } from './owned-folder';
 
 const run = promisify(execFile);
 
@@ -28,6 +30,8 @@ export type TestPostgres = {
   /** `postgres://postgres@127.0.0.1:PORT/postgres`: superuser, trust authentication. */
   readonly url: string;
   readonly port: number;
+  /** The cluster's temporary folder (data/ holds the cluster). */
+  readonly folder: string;
   /** Stops the server (fast shutdown: connected clients are disconnected) and removes the folder. */
   stop(): Promise<void>;
   /**
@@ -44,13 +48,31 @@ export type StartPostgresOptions = {
 
 const DEFAULT_BIN_DIR = '/usr/lib/postgresql/15/bin';
 
+/** SIGQUIT is PostgreSQL's immediate shutdown: the postmaster stops its backends and releases its shared memory. */
+const POSTMASTER = { group: false, signal: 'SIGQUIT' } as const;
+
+/** The postmaster running on a cluster folder, by its pid file (its command line names the data folder). */
+function postmasterOf(folder: string): RecordedProcess[] {
+  const dataDir = path.join(folder, 'data');
+  return serverFromPidFile(path.join(dataDir, 'postmaster.pid'), dataDir, POSTMASTER);
+}
+
+/**
+ * Shuts down and removes the clusters left by test processes that are gone (startPostgres does
+ * this before its first cluster in each process); returns the folders removed.
+ */
+export function sweepStalePostgresFolders(): string[] {
+  return sweepStaleFolders('pg', { findServers: postmasterOf });
+}
+
 export async function startPostgres(options: StartPostgresOptions = {}): Promise<TestPostgres> {
   const binDir = options.binDir ?? process.env.PG_BIN ?? DEFAULT_BIN_DIR;
   if (!existsSync(path.join(binDir, 'pg_ctl'))) {
     throw new Error(`PostgreSQL binaries not found in ${binDir} (apt-get install postgresql-15, or set PG_BIN)`);
   }
   const asRoot = process.getuid?.() === 0;
-  const folder = mkdtempSync(path.join(tmpdir(), 'ventanilla-pg-'));
+  const owned = createOwnedFolder('pg', { findServers: postmasterOf });
+  const folder = owned.path;
   if (asRoot) {
     const uid = Number(execFileSync('id', ['-u', 'postgres'], { encoding: 'utf8' }).trim());
     const gid = Number(execFileSync('id', ['-g', 'postgres'], { encoding: 'utf8' }).trim());
@@ -72,27 +94,17 @@ export async function startPostgres(options: StartPostgresOptions = {}): Promise
   };
 
   let port = 0;
-  const start = () =>
-    pg('pg_ctl', [
+  const start = async () => {
+    await pg('pg_ctl', [
       '-D', dataDir, '-l', logFile, '-w', '-t', '30',
       // The socket goes into our folder, not /var/run/postgresql (which may not exist or be shared).
       '-o', `-p ${port} -k ${folder} -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c full_page_writes=off`,
       'start',
     ]);
-  const stopServer = (mode: 'fast' | 'immediate' = 'fast') => pg('pg_ctl', ['-D', dataDir, '-m', mode, '-w', 'stop']);
-
-  // If the test process ends without afterAll (a crash, a timeout), do not leave a server behind.
-  const onExit = () => {
-    try {
-      const file = path.join(binDir, 'pg_ctl');
-      const args = ['-D', dataDir, '-m', 'immediate', '-w', 'stop'];
-      if (asRoot) execFileSync('runuser', ['-u', 'postgres', '--', file, ...args], { stdio: 'ignore' });
-      else execFileSync(file, args, { stdio: 'ignore' });
-    } catch {
-      // Already stopped: nothing to do.
-    }
-    rmSync(folder, { recursive: true, force: true });
+    // pg_ctl has returned: the postmaster is up and its pid file written.
+    for (const postmaster of postmasterOf(folder)) owned.recordProcess(postmaster.pid, POSTMASTER);
   };
+  const stopServer = (mode: 'fast' | 'immediate' = 'fast') => pg('pg_ctl', ['-D', dataDir, '-m', mode, '-w', 'stop']);
 
   try {
     await pg('initdb', ['-D', dataDir, '-A', 'trust', '-U', 'postgres', '-E', 'UTF8', '--locale=C.UTF-8', '--locale-provider=icu', '--icu-locale=es-ES', '--no-sync']);
@@ -107,20 +119,19 @@ export async function startPostgres(options: StartPostgresOptions = {}): Promise
       }
     }
   } catch (error) {
-    rmSync(folder, { recursive: true, force: true });
+    owned.remove();
     throw error;
   }
-  process.once('exit', onExit);
 
   return {
     url: `postgres://postgres@127.0.0.1:${port}/postgres`,
     port,
+    folder,
     async stop() {
-      process.removeListener('exit', onExit);
       try {
         await stopServer();
       } finally {
-        rmSync(folder, { recursive: true, force: true });
+        owned.remove();
       }
     },
     async restart({ whileDown } = {}) {

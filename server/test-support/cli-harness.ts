@@ -1,13 +1,13 @@
 /**
  * The server's command line run in-process by a test: each test gets its own data folder, and
- * what the command prints (stdout) and its errors (console.error) are captured, not shown.
+ * what the command prints (stdout) and its errors (console.error) are captured, not shown. The
+ * folder is an owned folder (test-support/owned-folder.ts): a killed test run leaves none behind.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, vi } from 'vitest';
 import { main } from '../cli';
 import { openServerDatabase, type ServerDatabase } from '../db/index';
+import { createOwnedFolder, type OwnedFolder } from '../../test-support/owned-folder';
 
 export type CliHarness = {
   /** Runs `ventanilla-server <args> --data <the test's folder>`; resolves to the exit code. */
@@ -23,11 +23,13 @@ export type CliHarness = {
 };
 
 export function useServerCli(): CliHarness {
+  let owned: OwnedFolder | undefined;
   let folder = '';
   const output: string[] = [];
   const errors: string[] = [];
   beforeEach(() => {
-    folder = mkdtempSync(path.join(tmpdir(), 'ventanilla-cli-'));
+    owned = createOwnedFolder('cli');
+    folder = owned.path;
     output.length = 0;
     errors.length = 0;
     vi.spyOn(process.stdout, 'write').mockImplementation((text) => (output.push(String(text)), true));
@@ -35,7 +37,8 @@ export function useServerCli(): CliHarness {
   });
   afterEach(() => {
     vi.restoreAllMocks();
-    rmSync(folder, { recursive: true, force: true });
+    owned?.remove();
+    owned = undefined;
   });
   return {
     run: (...args) => main([...args, '--data', folder], {}),

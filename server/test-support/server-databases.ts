@@ -15,12 +15,11 @@
  * documents. The PostgreSQL schemas share one database, so their stores hear each other's
  * NOTIFY: a test that counts change events from several stores makes its own database.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
 import { openServerDatabase, type OpenServerDatabaseOptions, type ServerDatabase } from '../db/index';
 import { startPostgres, type TestPostgres } from '../../test-support/postgres';
+import { createOwnedFolder, type OwnedFolder } from '../../test-support/owned-folder';
 
 export type DatabaseEngine = {
   readonly name: 'sqlite' | 'postgres';
@@ -55,19 +54,22 @@ function tracked(engine: Omit<DatabaseEngine, 'open' | 'closeAll'>): DatabaseEng
 }
 
 export function sqliteEngine(): DatabaseEngine {
-  let folder = '';
+  // An owned folder (test-support/owned-folder.ts): a killed test run leaves none behind.
+  let folder: OwnedFolder | undefined;
   let count = 0;
   return tracked({
     name: 'sqlite',
     cluster: null,
     async start() {
-      folder = mkdtempSync(path.join(tmpdir(), 'ventanilla-server-db-'));
+      folder = createOwnedFolder('server-db');
     },
     async stop() {
-      rmSync(folder, { recursive: true, force: true });
+      folder?.remove();
+      folder = undefined;
     },
     async newDatabase() {
-      return { sqliteFile: path.join(folder, `server-${++count}.sqlite`) };
+      if (!folder) throw new Error('sqlite engine not started');
+      return { sqliteFile: path.join(folder.path, `server-${++count}.sqlite`) };
     },
   });
 }

@@ -5,13 +5,17 @@
  * process group stopped at the end because stopping the master alone leaves sessions serving).
  * It can be stopped and started again on the same port (a mail server that goes down), and it
  * also listens for LMTP, so tests can deliver mail as a mail server would.
+ *
+ * The folder is an owned folder (test-support/owned-folder.ts): if the test process dies without
+ * `close()`, its exit hook or the next run's sweep stops the detached Dovecot and removes it.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { chmodSync, chownSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
+import { chmodSync, chownSync, existsSync, mkdirSync, readFileSync, utimesSync, writeFileSync } from 'node:fs';
 import { connect, createServer } from 'node:net';
-import { tmpdir, userInfo } from 'node:os';
+import { userInfo } from 'node:os';
 import path from 'node:path';
 import { ImapFlow } from 'imapflow';
+import { createOwnedFolder, serverFromPidFile, sweepStaleFolders } from '../../../test-support/owned-folder';
 
 const DOVECOT = '/usr/sbin/dovecot';
 const MAIL_UID = 65534;
@@ -51,11 +55,13 @@ async function freePort(): Promise<number> {
   return port;
 }
 
-/** Servers still running when the test process ends (a failed test, a timeout) end with it. */
-const RUNNING = new Set<ChildProcess>();
-process.once('exit', () => {
-  for (const child of RUNNING) if (child.pid) killGroup(child.pid, 'SIGKILL');
-});
+/**
+ * The Dovecot of a folder left by a test process that died, found by its pid file (the master's
+ * command line names the folder's dovecot.conf, so a reused pid is not taken for it).
+ */
+function dovecotOf(folder: string) {
+  return serverFromPidFile(path.join(folder, 'run', 'master.pid'), path.join(folder, 'dovecot.conf'), { group: true, signal: 'SIGKILL' });
+}
 
 function killGroup(pid: number, signal: NodeJS.Signals): void {
   try {
@@ -63,6 +69,14 @@ function killGroup(pid: number, signal: NodeJS.Signals): void {
   } catch {
     // Already gone.
   }
+}
+
+/**
+ * Stops and removes the Dovecots left by test processes that are gone (startDovecot does this
+ * before its first server in each process); returns the folders removed.
+ */
+export function sweepStaleDovecotFolders(): string[] {
+  return sweepStaleFolders('dovecot', { findServers: dovecotOf });
 }
 
 /** Resolves once the server greets with `* OK` (a broken login service accepts TCP and never greets). */
@@ -89,7 +103,8 @@ async function greeted(port: number, deadline: number, alive: () => boolean, log
 export async function startDovecot(options: { users?: DovecotUser[] } = {}): Promise<TestDovecot> {
   if (!existsSync(DOVECOT)) throw new Error(`${DOVECOT} is missing: apt-get install -y dovecot-imapd dovecot-lmtpd`);
   const users = options.users ?? [{ user: 'registro@ayto.test', password: 'secreto-de-registro' }];
-  const folder = mkdtempSync(path.join(tmpdir(), 'ventanilla-dovecot-'));
+  const owned = createOwnedFolder('dovecot', { findServers: dovecotOf });
+  const folder = owned.path;
   const root = process.getuid?.() === 0;
   // Mail processes run as uid 65534 and must reach the folder.
   chmodSync(folder, 0o755);
@@ -156,14 +171,14 @@ ${root ? '' : `service anvil {\n  chroot =\n}\ndefault_internal_user = ${me}\nde
   const start = async () => {
     const started = spawn(DOVECOT, ['-F', '-c', path.join(folder, 'dovecot.conf')], { detached: true, stdio: ['ignore', 'ignore', 'pipe'] });
     child = started;
-    RUNNING.add(started);
+    // Its own process group (detached): stopping the group stops the sessions too.
+    if (started.pid) owned.recordProcess(started.pid, { group: true, signal: 'SIGKILL' });
     let stderr = '';
     started.stderr?.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
     let alive = true;
     exited = new Promise((resolve) =>
       started.on('exit', () => {
         alive = false;
-        RUNNING.delete(started);
         resolve();
       }),
     );
@@ -190,7 +205,13 @@ ${root ? '' : `service anvil {\n  chroot =\n}\ndefault_internal_user = ${me}\nde
   };
 
   let maildirSerial = 0;
-  await start();
+  try {
+    await start();
+  } catch (error) {
+    await stop(true);
+    owned.remove();
+    throw error;
+  }
   return {
     host: '127.0.0.1',
     port,
@@ -238,7 +259,7 @@ ${root ? '' : `service anvil {\n  chroot =\n}\ndefault_internal_user = ${me}\nde
     },
     async close() {
       await stop(true);
-      rmSync(folder, { recursive: true, force: true });
+      owned.remove();
     },
     log,
   };

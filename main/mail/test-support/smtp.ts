@@ -5,6 +5,10 @@
  *
  * Its built-in STARTTLS certificate expired in 2025 (shared NOTES.md): STARTTLS is hidden, so
  * clients talk plain SMTP on loopback.
+ *
+ * It runs inside the test process and keeps what it receives in memory: no folder, no process of
+ * its own, nothing that can outlive a killed test run (unlike dovecot.ts, which needs an owned
+ * folder from test-support/owned-folder.ts).
  */
 import { once } from 'node:events';
 import type { AddressInfo } from 'node:net';

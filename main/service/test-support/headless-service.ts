@@ -1,14 +1,18 @@
 // The setting of the headless service's tests (cli.test.ts, headless-mail.test.ts): a council
 // prepared once per file, a fresh central server on a copy of it for each test, and the service's
 // own command line (cli.ts) in processes of their own, reading their JSON log as it comes. Every
-// process still running is killed and every folder removed after each test.
+// process still running is killed and every folder removed after each test; the test's folder is
+// an owned folder (test-support/owned-folder.ts), so a test process that exits or is stopped by a
+// signal mid-test also kills the services it started and removes the folder, and one killed
+// outright has them killed and removed by the next run's sweep.
 import { spawn, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { afterAll, afterEach, beforeAll, beforeEach } from 'vitest';
 import { prepareCouncil, startCentralServer, type CentralServer } from '../../sync/test-support/central-server';
-import { COUNCIL, temporaryFolder } from '../../sync/test-support/council';
+import { COUNCIL } from '../../sync/test-support/council';
+import { createOwnedFolder, type OwnedFolder } from '../../../test-support/owned-folder';
 
 const CLI = fileURLToPath(new URL('../cli.ts', import.meta.url));
 const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
@@ -35,9 +39,12 @@ export type HeadlessServiceFixture = {
   service(args: string[], env?: NodeJS.ProcessEnv): HeadlessRun;
 };
 
+/** `prefix` names the test's folders, `ventanilla-<kind>-` (e.g. 'ventanilla-service-'). */
 export function useHeadlessServiceFixture(prefix: string): HeadlessServiceFixture {
+  const kind = /^ventanilla-([a-z0-9-]+)-$/.exec(prefix)?.[1];
+  if (!kind) throw new Error(`a folder prefix reads 'ventanilla-<kind>-', not ${JSON.stringify(prefix)}`);
   let council: Awaited<ReturnType<typeof prepareCouncil>> | undefined;
-  let tmp: ReturnType<typeof temporaryFolder>;
+  let tmp: OwnedFolder;
   let server: CentralServer | undefined;
   const children: ChildProcess[] = [];
 
@@ -47,9 +54,9 @@ export function useHeadlessServiceFixture(prefix: string): HeadlessServiceFixtur
   afterAll(() => council?.remove());
 
   beforeEach(async () => {
-    tmp = temporaryFolder(prefix);
-    council!.copyTo(path.join(tmp.folder, 'server'));
-    server = await startCentralServer({ dataDir: path.join(tmp.folder, 'server') });
+    tmp = createOwnedFolder(kind);
+    council!.copyTo(path.join(tmp.path, 'server'));
+    server = await startCentralServer({ dataDir: path.join(tmp.path, 'server') });
   }, 60_000);
 
   afterEach(async () => {
@@ -61,7 +68,7 @@ export function useHeadlessServiceFixture(prefix: string): HeadlessServiceFixtur
 
   return {
     get folder() {
-      return tmp.folder;
+      return tmp.path;
     },
     get server() {
       return server!;
@@ -69,6 +76,7 @@ export function useHeadlessServiceFixture(prefix: string): HeadlessServiceFixtur
     service(args, env = {}) {
       const child = spawn(process.execPath, ['--import', 'tsx', CLI, ...args], { cwd: ROOT, env: { ...process.env, ...env }, stdio: ['ignore', 'ignore', 'pipe'] });
       children.push(child);
+      if (child.pid) tmp.recordProcess(child.pid, { signal: 'SIGKILL' });
       const lines: LogLine[] = [];
       const waiters = new Set<() => void>();
       createInterface({ input: child.stderr! }).on('line', (text) => {
