@@ -7,6 +7,8 @@
  *   tsx server/cli.ts create-user --email luis@ayto.example --name "Luis Gil" --role clerk --departments urbanismo,padron [--skills "licencias,obra menor"] --password '…'
  *   tsx server/cli.ts set-password --email luis@ayto.example --password '…'
  *   tsx server/cli.ts audit [--limit 100] [--user ID] [--outcome refused] [--since 2025-03-01]
+ *   tsx server/cli.ts list-workstations
+ *   tsx server/cli.ts release-workstation --id WORKSTATION_ID
  *
  * The database: DATABASE_URL (postgres://…) when set, otherwise the SQLite file
  * `<data>/server.sqlite`. Passwords may come from VENTANILLA_PASSWORD instead of --password
@@ -21,6 +23,7 @@ import { USER_ROLES } from '../core/schemas';
 import { openServerDatabase, type AuditOutcome, type ServerDatabase } from './db/index';
 import { buildServer } from './app';
 import { AdminError, createDepartment, createUser, setPassword, type AdminEnvironment } from './admin/admin-actions';
+import { listWorkstations, releaseWorkstation } from './admin/workstation-actions';
 import type { Log } from './replication/push-documents';
 import { loadSecret } from './secret';
 
@@ -37,6 +40,9 @@ Commands:
   create-user         --email EMAIL --name NAME --role clerk|supervisor|admin --departments ID,ID [--skills A,B] --password PASSWORD
   set-password        --email EMAIL --password PASSWORD
   audit               [--limit N] [--user ID] [--action ACTION] [--outcome ok|refused|failed] [--since DATE]
+  list-workstations   the workstations that proved their id with a secret: id, registered at, by whom
+  release-workstation --id WORKSTATION_ID   forget the id's secret and end its sessions: the next
+                      installation to sign in with it registers a new one
 
 Common options:
   --data FOLDER       data folder (default ${DEFAULT_DATA_FOLDER}): the SQLite database and the token secret
@@ -209,6 +215,19 @@ const ADMIN_COMMANDS: Record<string, AdminCommand> = {
     const outcome = values.outcome as AuditOutcome | undefined;
     const entries = await env.db.audit.query({ userId: values.user, action: values.action, outcome, since, limit });
     for (const entry of entries) print(JSON.stringify({ ...entry, at: new Date(entry.at).toISOString() }));
+  },
+  async 'list-workstations'(_values, env) {
+    for (const workstation of await listWorkstations(env)) {
+      print(`${workstation.workstationId}\tregistered ${new Date(workstation.registeredAt).toISOString()} by ${workstation.registeredBy}`);
+    }
+  },
+  async 'release-workstation'(values, env) {
+    const workstationId = required(values, 'id');
+    const { released, sessionsEnded } = await releaseWorkstation(env, workstationId);
+    print(
+      `released workstation ${workstationId} (registered ${new Date(released.registeredAt).toISOString()} by ${released.registeredBy}); ` +
+        `${sessionsEnded} session${sessionsEnded === 1 ? '' : 's'} signed out; the next installation to sign in with it registers its secret`,
+    );
   },
 };
 

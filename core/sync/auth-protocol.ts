@@ -15,14 +15,33 @@ import type { Result } from './api-result';
  * session bound to a reply's workstation may write that reply's delivery state from outside the
  * clerk's departments (docs/replication-api.md, "A reply's delivery state").
  */
-export type LoginRequest = { email: string; password: string; workstation?: string; workstationId?: string };
+export type LoginRequest = WorkstationProof & { email: string; password: string; workstation?: string };
+
+/**
+ * What a workstation says of itself at sign-in and refresh. `workstationSecret` proves the id:
+ * 32 random bytes (base64url) the workstation made once and keeps beside its id, sealed where it
+ * can be (main/host/workstation-id.ts). The first time the server sees the id with a secret, it
+ * registers the pair (keeping only a hash); from then on every sign-in and refresh naming the id
+ * must present the same secret, or is refused with `forbidden` ("this workstation id is
+ * registered to another installation"), whether the secret was wrong or missing; a refresh that
+ * does not name the registered workstation of its session goes on unbound. An id without a
+ * secret that was never registered works as before (an older workstation): it registers at its
+ * first sign-in or refresh that sends one. A secret without an id is a bad request.
+ * docs/replication-api.md, "Workstations prove their id".
+ */
+export type WorkstationProof = { workstationId?: string; workstationSecret?: string };
+
+/** The message of that `forbidden` refusal, the same for a wrong and a missing secret: the workstation tells its clerk what to do. */
+export const WORKSTATION_REFUSED_MESSAGE =
+  'this workstation id is registered to another installation: sign in from the installation that registered it, or ask an administrator to release the id';
 
 /**
  * `POST /api/v1/auth/refresh`. `workstationId`, when sent, must be the session's: it binds a
  * session signed in before workstations said their id (or by a client that did not), and a
- * different one is refused (the refresh token was copied to another workstation).
+ * different one is refused (the refresh token was copied to another workstation). The session's
+ * workstation, once registered, must send its `workstationSecret` too ({@link WorkstationProof}).
  */
-export type RefreshRequest = { refreshToken: string; workstationId?: string };
+export type RefreshRequest = WorkstationProof & { refreshToken: string };
 
 /**
  * `POST /api/v1/auth/logout`: ends the session the refresh token belongs to (signing out). The
@@ -74,19 +93,30 @@ const tokenProperties = {
 const tokenFields = ['accessToken', 'accessTokenExpiresAt', 'refreshToken', 'refreshTokenExpiresAt'];
 /** The same bounds as `outbox.workstationId` (core/schemas/messages.ts), which it is compared with. */
 const workstationId = { ...idProperty, description: 'a workstation id of 1 to 40 characters' } as const;
+/** 32 random bytes in base64url are 43 characters; a longer secret is welcome, a shorter one is a weak one. */
+const workstationSecret = {
+  type: 'string',
+  pattern: '^[A-Za-z0-9_-]{43,128}$',
+  writeOnly: true,
+  description: 'a workstation secret of 43 to 128 base64url characters (32 random bytes or more)',
+} as const;
+/** A secret proves an id: alone it proves nothing, and is refused rather than ignored. */
+const secretNeedsId = { workstationSecret: ['workstationId'] } as const;
 
 const loginRequestCheck = jsonCheck<LoginRequest>(
   {
     type: 'object',
-    description: 'an object {email, password, workstation?}',
+    description: 'an object {email, password, workstation?, workstationId?, workstationSecret?}, with a workstationSecret only beside a workstationId',
     writeOnly: true,
     additionalProperties: false,
     required: ['email', 'password'],
+    dependencies: secretNeedsId,
     properties: {
       email: { ...emailAddressProperty, description: 'an e-mail address' },
       password,
       workstation: { type: 'string', minLength: 1, maxLength: 128, description: 'a name of 1 to 128 characters' },
       workstationId,
+      workstationSecret,
     },
   },
   'login',
@@ -103,7 +133,12 @@ const refreshTokenBody = {
 } as const;
 
 const refreshRequestCheck = jsonCheck<RefreshRequest>(
-  { ...refreshTokenBody, description: 'an object {refreshToken, workstationId?}', properties: { refreshToken: token, workstationId } },
+  {
+    ...refreshTokenBody,
+    description: 'an object {refreshToken, workstationId?, workstationSecret?}, with a workstationSecret only beside a workstationId',
+    dependencies: secretNeedsId,
+    properties: { refreshToken: token, workstationId, workstationSecret },
+  },
   'refresh',
 );
 

@@ -30,13 +30,17 @@ import path from 'node:path';
 import { writeOwnerOnly, type SecretBox } from '../mail/accounts';
 import { SealedFileSecretBox } from '../mail/sealed-secret-box';
 
-/** What a vault holds: the current session's tokens, the refresh tokens waiting for revocation. */
-export type VaultEntry = 'session-tokens' | 'pending-revocations';
+/**
+ * What a vault holds: the current session's tokens, the refresh tokens waiting for revocation,
+ * and the secret that proves this workstation's id to the server (workstation-id.ts).
+ */
+export type VaultEntry = 'session-tokens' | 'pending-revocations' | 'workstation-secret';
 
 /** The files of the owner-only (unsealed) vault, in the data folder — the names of earlier versions. */
 export const PLAIN_VAULT_FILES: Record<VaultEntry, string> = {
   'session-tokens': 'session-tokens.json',
   'pending-revocations': 'pending-revocations.json',
+  'workstation-secret': 'workstation-secret.json',
 };
 
 /** The folder of the sealed vault, inside the data folder (the secret box's file lives in it). */

@@ -2,7 +2,7 @@
 // act on. "Wrong address", "wrong password" and "no network" need different actions, so they are
 // told apart here, from what the network and the server said.
 import { hostname } from 'node:os';
-import { API_PATHS, parseLoginResponse, type AuthTokens, type SignedInUser } from '../../core/sync';
+import { API_PATHS, WORKSTATION_REFUSED_MESSAGE, parseLoginResponse, type AuthTokens, type SignedInUser } from '../../core/sync';
 import type { AppError } from '../../core/app-api';
 import { callServer, invalidAnswer, type FetchFunction } from '../sync/server-client';
 import { isSyncError, toSyncError, type SyncError } from '../sync/sync-errors';
@@ -45,8 +45,8 @@ function causeCode(error: SyncError): string | undefined {
   return undefined;
 }
 
-/** What a failed sign-in means for the clerk. */
-export function signInFailure(caught: unknown, serverUrl: string): AppFailure {
+/** What a failed sign-in means for the clerk. `workstationId` names this PC to its administrator. */
+export function signInFailure(caught: unknown, serverUrl: string, workstationId?: string): AppFailure {
   if (caught instanceof AppFailure) return caught;
   const error = isSyncError(caught) ? caught : toSyncError(caught);
   const host = (() => {
@@ -61,6 +61,13 @@ export function signInFailure(caught: unknown, serverUrl: string): AppFailure {
   }
   if (error.code === 'rate_limited') {
     return new AppFailure({ code: 'rate_limited', message: 'Demasiados intentos de inicio de sesión. Espere un minuto y vuelva a intentarlo.' });
+  }
+  if (error.code === 'forbidden' && error.message === WORKSTATION_REFUSED_MESSAGE) {
+    // The id of this PC is registered with a secret it no longer has (a keychain reset, a copied data folder).
+    return new AppFailure({
+      code: 'forbidden',
+      message: `El servidor central tiene registrado este puesto con otra instalación y no lo reconoce. Pida al administrador que libere el identificador del puesto${workstationId ? ` (${workstationId})` : ''} con «ventanilla-server release-workstation» y vuelva a iniciar sesión.`,
+    });
   }
   if (error.code === 'forbidden') return new AppFailure({ code: 'forbidden', message: `El servidor ha rechazado el inicio de sesión: ${error.message}` });
   if (error.kind === 'offline') {
@@ -87,20 +94,26 @@ export type SignInAnswer = { tokens: AuthTokens; user: SignedInUser };
 
 /**
  * One sign-in attempt; throws an AppFailure. `workstationId` is this workstation's stable id
- * (workstation-id.ts): the server binds the session to it (core/sync/auth-protocol.ts).
+ * (workstation-id.ts): the server binds the session to it (core/sync/auth-protocol.ts);
+ * `workstationSecret` proves it.
  */
 export async function signInOnce(
   fetchFunction: FetchFunction,
   serverUrl: string,
   email: string,
   password: string,
-  options: { workstationId?: string; timeoutMs?: number } = {},
+  options: { workstationId?: string; workstationSecret?: string; timeoutMs?: number } = {},
 ): Promise<SignInAnswer> {
   try {
     const answer = await callServer(fetchFunction, serverUrl, {
       method: 'POST',
       path: API_PATHS.login,
-      body: { email, password, workstation: hostname().slice(0, 128) || 'workstation', ...(options.workstationId !== undefined && { workstationId: options.workstationId }) },
+      body: {
+        email,
+        password,
+        workstation: hostname().slice(0, 128) || 'workstation',
+        ...(options.workstationId !== undefined && { workstationId: options.workstationId, ...(options.workstationSecret !== undefined && { workstationSecret: options.workstationSecret }) }),
+      },
       timeoutMs: options.timeoutMs ?? 15_000,
     });
     const login = parseLoginResponse(answer.body);
@@ -108,6 +121,6 @@ export async function signInOnce(
     const { user, ...tokens } = login.value;
     return { tokens, user };
   } catch (caught) {
-    throw signInFailure(caught, serverUrl);
+    throw signInFailure(caught, serverUrl, options.workstationId);
   }
 }

@@ -7,6 +7,7 @@ import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { API_PATHS, type AuthTokens } from '../../core/sync';
+import { releaseWorkstation } from '../sync/test-support/central-server';
 import { ANA, LUIS, temporaryFolder } from '../sync/test-support/council';
 import type { SecretBox } from '../mail';
 import { AppService } from './app-service';
@@ -144,7 +145,7 @@ describe('the session tokens sealed with the keychain key (the app)', () => {
     await until(async () => (await syncState(again.screen)) === 'online', 20_000, 'the sync online again with the sealed tokens');
   });
 
-  it('asks the clerk to sign in again when the key has changed, and never fails to start', async () => {
+  it('asks the clerk to sign in again when the key has changed, and never fails to start; the id the lost key proved waits for an administrator', async () => {
     const first = workstation(undefined, boxes(randomBytes(32)));
     const signedIn = await first.screen.call('session:sign-in', { serverUrl: central.server.url, ...ANA });
     if (!signedIn.ok || signedIn.value.state !== 'signed-in') throw new Error(`not signed in: ${JSON.stringify(signedIn)}`);
@@ -157,6 +158,14 @@ describe('the session tokens sealed with the keychain key (the app)', () => {
     await again.service.start();
     // The sign-in screen, with the server's address filled in; the replica waits on disk.
     expect(await again.screen.call('session:get', {})).toMatchObject({ ok: true, value: { state: 'signed-out', lastServerUrl: central.server.url } });
+    // The secret that proved this workstation's id was sealed with the lost key, so this is, for
+    // the server, another installation claiming the id (server/auth/workstation-proof.ts): refused,
+    // saying what to do, until an administrator releases the id.
+    expect(await again.screen.call('session:sign-in', { serverUrl: central.server.url, ...ANA })).toMatchObject({
+      ok: false,
+      error: { code: 'forbidden', message: expect.stringContaining(`Pida al administrador que libere el identificador del puesto (${again.service.session.workstationId})`) },
+    });
+    await releaseWorkstation(central.serverDataDir, again.service.session.workstationId);
     expect(await again.screen.call('session:sign-in', { serverUrl: central.server.url, ...ANA })).toMatchObject({ ok: true, value: { state: 'signed-in', databaseName } });
     await until(async () => (await syncState(again.screen)) === 'online', 20_000, 'the sync online after signing in again');
   });

@@ -23,7 +23,7 @@ import type { SecretBox } from '../mail';
 // Types only: the mail stack loads when mail is in use (mail-seam.ts).
 import type { MailWiring, MailWiringOptions } from './mail/mail-wiring';
 import { hasMailAccounts } from './mail-seam';
-import { workstationIdOf } from './workstation-id';
+import { workstationIdOf, workstationSecretOf } from './workstation-id';
 
 export type EventSink = <E extends keyof AppEvents>(event: E, value: AppEvents[E]) => void;
 
@@ -91,6 +91,8 @@ export class WorkstationSession {
 
   /** This workstation's own id (workstation-id.ts): the owner of the replies its outbox sends. */
   readonly workstationId: string;
+  /** The secret that proves the id to the server, kept in the vault (undefined if it cannot be kept). */
+  private readonly workstationSecret: string | undefined;
 
   constructor(private readonly options: WorkstationSessionOptions) {
     this.state = readHostState(options.dataDir);
@@ -99,6 +101,7 @@ export class WorkstationSession {
     this.log = options.log ?? (() => undefined);
     const mailSecrets = options.mail ? options.mail.secrets : undefined;
     this.vault = sessionVault(options.dataDir, options.secrets ?? (typeof mailSecrets === 'function' ? mailSecrets : undefined), this.log);
+    this.workstationSecret = workstationSecretOf(this.vault, this.log);
     this.revocations = new TokenRevocations({ dataDir: options.dataDir, vault: this.vault, fetch: this.fetch, log: (line) => this.log(line), ...options.revocation });
   }
 
@@ -209,17 +212,17 @@ export class WorkstationSession {
       // mistyped one must not sign a working sync out).
       if (open?.sync && open.current.mode === 'central' && open.current.serverUrl === serverUrl && open.current.user.email === email) {
         if (open.sync.status.state !== 'signed-out') {
-          await signInOnce(this.fetch, serverUrl, email, input.password, { workstationId: this.workstationId });
+          await signInOnce(this.fetch, serverUrl, email, input.password, { workstationId: this.workstationId, workstationSecret: this.workstationSecret });
           return this.session();
         }
         try {
           await open.sync.signIn({ email, password: input.password });
         } catch (caught) {
-          throw signInFailure(caught, serverUrl);
+          throw signInFailure(caught, serverUrl, this.workstationId);
         }
         return this.session();
       }
-      const answer = await signInOnce(this.fetch, serverUrl, email, input.password, { workstationId: this.workstationId });
+      const answer = await signInOnce(this.fetch, serverUrl, email, input.password, { workstationId: this.workstationId, workstationSecret: this.workstationSecret });
       // The server answers: a good moment for sign-outs that could not reach it before.
       void this.revocations.flush();
       await this.endSession();
@@ -311,6 +314,7 @@ export class WorkstationSession {
           user: current.user,
           // The session is bound to this workstation: its outbox's delivery states are its own.
           workstationId: this.workstationId,
+          workstationSecret: this.workstationSecret,
           fetch: this.fetch,
           ...(central?.tokens && { tokens: central.tokens }),
           ...(central?.credentials && { credentials: central.credentials }),

@@ -132,6 +132,22 @@ describe('the session with the central server', () => {
     expect(bodies('/api/v1/auth/refresh').at(-1)).toEqual({ refreshToken: 'refresh-token-number-2', workstationId: 'ws-oac-centro-3' });
   });
 
+  it('sends the secret that proves the workstation beside its id, at every sign-in and refresh, and never without the id', async () => {
+    const stub = await authServer({ lifeMs: 600_000 });
+    const bodies = (path: string) => stub.requests.filter((request) => request.path === path).map((request) => request.body as Record<string, unknown>);
+    const proof = { workstationId: 'ws-oac-centro-3', workstationSecret: 'S'.repeat(43) };
+    session = new AuthSession({ serverUrl: stub.url, fetch: fetchFunction, credentials, ...proof });
+    await session.tokenRefused(await session.accessToken());
+    expect(bodies('/api/v1/auth/login')).toEqual([{ ...credentials, ...proof }]);
+    expect(bodies('/api/v1/auth/refresh')).toEqual([{ refreshToken: 'refresh-token-number-1', ...proof }]);
+    session.stop();
+
+    // A secret with no id proves nothing, and the server would refuse the request: it stays home.
+    session = new AuthSession({ serverUrl: stub.url, fetch: fetchFunction, credentials, workstationSecret: proof.workstationSecret });
+    await session.accessToken();
+    expect(bodies('/api/v1/auth/login').at(-1)).toEqual(credentials);
+  });
+
   it('refuses to sign in as another clerk on a replica that belongs to someone else', async () => {
     const stub = await authServer({ lifeMs: 600_000 });
     session = new AuthSession({ serverUrl: stub.url, fetch: fetchFunction, credentials, user: { ...STUB_USER, id: 'user-luis', email: 'luis@ayto.test' } });

@@ -11,6 +11,7 @@ import {
   type AuthTokens,
   type LoginRequest,
   type SignedInUser,
+  type WorkstationProof,
 } from '../../core/sync';
 import { callServer, invalidAnswer, type FetchFunction, type ServerAnswer } from './server-client';
 import { SyncError, type SyncErrorCode } from './sync-errors';
@@ -38,6 +39,12 @@ export type AuthSessionOptions = {
    * `credentials.workstationId`.
    */
   workstationId?: string;
+  /**
+   * The secret that proves `workstationId` (main/host/workstation-id.ts), sent beside it: the
+   * server registers it the first time, and refuses the id without it from then on. Default:
+   * `credentials.workstationSecret`. Ignored without a `workstationId`.
+   */
+  workstationSecret?: string;
   requestTimeoutMs?: number;
   /** Called with every new pair of tokens, to keep them (the refresh token is spent on use). */
   onTokens?: (tokens: AuthTokens, user: SignedInUser | undefined) => void;
@@ -70,6 +77,7 @@ export class AuthSession {
   private readonly now: () => number;
   private readonly timeoutMs: number;
   private readonly workstationId: string | undefined;
+  private readonly workstationSecret: string | undefined;
 
   constructor(private readonly options: AuthSessionOptions) {
     this.now = options.now ?? Date.now;
@@ -77,6 +85,7 @@ export class AuthSession {
     this.credentials = options.credentials;
     this.userValue = options.user;
     this.workstationId = options.workstationId ?? options.credentials?.workstationId;
+    this.workstationSecret = options.workstationSecret ?? options.credentials?.workstationSecret;
     if (!options.tokens && !options.credentials) throw new TypeError('the sync needs credentials or tokens to sign in');
     this.state$ = new BehaviorSubject<AuthState>(options.tokens ? 'signed-in' : 'signing-in');
     if (options.tokens) this.hold(options.tokens, undefined, false);
@@ -147,7 +156,8 @@ export class AuthSession {
     const held = this.held;
     if (held && this.now() < held.refreshExpiresLocal) {
       try {
-        // Naming the workstation also binds a session signed in before it was asked (server/auth).
+        // Naming the workstation also binds a session signed in before it was asked, and its
+        // secret registers a workstation the server has not seen prove itself yet (server/auth).
         const answer = await this.post(API_PATHS.refresh, { refreshToken: held.refreshToken, ...this.workstation() });
         const tokens = parseRefreshResponse(answer.body);
         if (!tokens.ok) throw invalidAnswer('refresh answer', tokens.error.message);
@@ -180,8 +190,9 @@ export class AuthSession {
     return this.hold(tokens, answer.serverTime);
   }
 
-  private workstation(): { workstationId?: string } {
-    return this.workstationId === undefined ? {} : { workstationId: this.workstationId };
+  private workstation(): WorkstationProof {
+    if (this.workstationId === undefined) return {};
+    return { workstationId: this.workstationId, ...(this.workstationSecret !== undefined && { workstationSecret: this.workstationSecret }) };
   }
 
   private post(path: string, body: unknown): Promise<ServerAnswer> {

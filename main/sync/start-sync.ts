@@ -43,6 +43,8 @@ export type StartSyncOptions = {
   user?: SignedInUser;
   /** This workstation's stable id, sent with every sign-in and refresh (auth-session.ts). */
   workstationId?: string;
+  /** The secret that proves `workstationId` to the server (main/host/workstation-id.ts). */
+  workstationSecret?: string;
   /** Called with every new pair of tokens, to keep them. */
   onTokens?: (tokens: AuthTokens, user: SignedInUser | undefined) => void;
   fetch?: FetchFunction;
@@ -143,6 +145,7 @@ export async function startSync(options: StartSyncOptions): Promise<SyncHandle> 
     tokens: options.tokens,
     user: options.user,
     workstationId: options.workstationId,
+    workstationSecret: options.workstationSecret,
     onTokens: options.onTokens,
     requestTimeoutMs,
   });

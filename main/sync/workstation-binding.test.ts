@@ -7,10 +7,13 @@
 import { describe, expect, it } from 'vitest';
 import { buildReplyMessage } from '../../core/mail/outgoing';
 import type { Message } from '../../core/schemas';
-import { API_PATHS, parseLoginResponse, type PushRow } from '../../core/sync';
+import { API_PATHS, WORKSTATION_REFUSED_MESSAGE, parseLoginResponse, type AuthTokens, type PushRow } from '../../core/sync';
+import { plainSessionVault } from '../host/session-vault';
+import { workstationIdOf, workstationSecretOf } from '../host/workstation-id';
 import { AuthSession } from './auth-session';
+import { SyncError } from './sync-errors';
 import { pushAs, serverDocuments } from './test-support/central-server';
-import { ADMIN, ANA, LUIS, ticket } from './test-support/council';
+import { ADMIN, ANA, LUIS, temporaryFolder, ticket } from './test-support/council';
 import { useSyncFixture } from './test-support/sync-fixture';
 
 const fixture = useSyncFixture('ventanilla-workstation-binding-');
@@ -108,6 +111,47 @@ describe('the delivery state of an automatic answer whose ticket left the clerkâ
       expect(claimsOf(await session.accessToken()).wks).toBe(INGESTING);
     } finally {
       session.stop();
+    }
+  }, 60_000);
+});
+
+describe('a workstation proving its id with its secret', () => {
+  it('registers it at its first sign-in; another installation claiming the id is signed out, saying why, and the workstation goes on', async () => {
+    const url = fixture.server.url;
+    const claimsOf = (token: string) => JSON.parse(Buffer.from(token.split('.')[1]!, 'base64url').toString()) as { wks?: string };
+    const here = temporaryFolder('ventanilla-workstation-here-');
+    const elsewhere = temporaryFolder('ventanilla-workstation-elsewhere-');
+    const sessions: AuthSession[] = [];
+    const session = (options: ConstructorParameters<typeof AuthSession>[0]) => {
+      const started = new AuthSession(options);
+      sessions.push(started);
+      return started;
+    };
+    try {
+      // The workstation's id and secret, as the app keeps them in its data folder.
+      const workstationId = workstationIdOf(here.folder);
+      const proof = () => ({ workstationId, workstationSecret: workstationSecretOf(plainSessionVault(here.folder)) });
+      let kept: AuthTokens | undefined;
+      const ana = session({ serverUrl: url, fetch: fetchFunction, credentials: ANA, ...proof(), onTokens: (tokens) => (kept = tokens) });
+      expect(claimsOf(await ana.accessToken()).wks).toBe(workstationId);
+
+      // Someone who read the id (every reply carries it) and has Luis's password, with a secret of their own.
+      const impostor = session({ serverUrl: url, fetch: fetchFunction, credentials: LUIS, workstationId, workstationSecret: workstationSecretOf(plainSessionVault(elsewhere.folder)) });
+      const refused = await impostor.accessToken().catch((caught: unknown) => caught);
+      expect(refused).toBeInstanceOf(SyncError);
+      expect(refused).toMatchObject({ kind: 'signed-out', code: 'forbidden', message: WORKSTATION_REFUSED_MESSAGE });
+      expect(impostor.state$.value).toBe('signed-out');
+
+      // The workstation itself refreshes as before, and so does the next start of the app, from its kept tokens and secret.
+      await ana.tokenRefused(await ana.accessToken());
+      ana.stop();
+      const restarted = session({ serverUrl: url, fetch: fetchFunction, tokens: kept!, ...proof() });
+      await restarted.tokenRefused(kept!.accessToken);
+      expect(claimsOf(await restarted.accessToken()).wks).toBe(workstationId);
+    } finally {
+      for (const started of sessions) started.stop();
+      here.remove();
+      elsewhere.remove();
     }
   }, 60_000);
 });

@@ -21,6 +21,7 @@ import { audit } from '../replication/push-documents';
 import { AttemptLimiter, type AttemptLimiterOptions } from './attempt-limiter';
 import { verifyNothing, verifyPassword } from './passwords';
 import { hashRefreshToken, newRefreshToken, type AccessTokenClaims, type TokenSigner } from './tokens';
+import { checkWorkstation, WORKSTATION_REFUSED } from './workstation-proof';
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -81,11 +82,36 @@ export function registerAuthRoutes(app: FastifyInstance, options: AuthOptions): 
     return { accessToken: access.token, accessTokenExpiresAt: access.expiresAt, refreshToken: refresh.token, refreshTokenExpiresAt };
   };
 
+  /**
+   * The workstation proves its id, or registers it (workstation-proof.ts); throws `forbidden`,
+   * audited, when the id is registered with another secret. `via` is the route, for the log;
+   * `origin` what the audit entries of that route say of where the request came from.
+   */
+  const proveWorkstation = async (
+    request: FastifyRequest,
+    via: 'login' | 'refresh',
+    userId: string,
+    workstationId: string,
+    secret: string | undefined,
+    origin: Record<string, unknown> = { ip: request.ip },
+  ): Promise<void> => {
+    const check = await checkWorkstation(db, { workstationId, secret, userId, now: clock() });
+    const detail = { ...origin, workstationId };
+    if (check.outcome === 'registered') {
+      await audit({ db, log: request.log }, { userId, action: 'workstation:register', outcome: 'ok', detail: { ...detail, via } });
+      request.log.info({ userId, workstationId }, 'workstation registered');
+    } else if (check.outcome === 'refused') {
+      await audit({ db, log: request.log }, { userId, action: via, outcome: 'refused', reason: check.reason, detail });
+      request.log.warn({ userId, workstationId }, 'workstation secret refused');
+      throw new ApiFailure('forbidden', WORKSTATION_REFUSED);
+    }
+  };
+
   // Small bodies only: a sign-in is a few hundred bytes.
   const small = { bodyLimit: 16 * 1024 };
 
   app.post(API_PATHS.login, small, async (request, reply): Promise<LoginResponse> => {
-    const { email, password, workstation, workstationId } = valueOf(parseLoginRequest(request.body));
+    const { email, password, workstation, workstationId, workstationSecret } = valueOf(parseLoginRequest(request.body));
     const now = clock();
     const accountKey = `${request.ip}\u0000${email.trim().toLowerCase()}`;
     let wait = perIp.reserve(request.ip, now);
@@ -114,6 +140,9 @@ export function registerAuthRoutes(app: FastifyInstance, options: AuthOptions): 
       await audit({ db, log: request.log }, { userId: account.id, action: 'login', outcome: 'refused', reason: 'the account is disabled', detail: origin });
       throw new ApiFailure('invalid_credentials', 'this account is disabled: ask an administrator');
     }
+    // Before the limiter forgets this attempt: a refused workstation counts as a failed sign-in,
+    // so a stolen password does not buy unlimited guesses at a secret either.
+    if (workstationId !== undefined) await proveWorkstation(request, 'login', account.id, workstationId, workstationSecret, origin);
     perAccount.release(accountKey, now);
     perIp.release(request.ip, now);
     const tokens = await issue(account, workstationId ?? null);
@@ -124,7 +153,7 @@ export function registerAuthRoutes(app: FastifyInstance, options: AuthOptions): 
   });
 
   app.post(API_PATHS.refresh, small, async (request, reply): Promise<RefreshResponse> => {
-    const { refreshToken, workstationId } = valueOf(parseRefreshRequest(request.body));
+    const { refreshToken, workstationId, workstationSecret } = valueOf(parseRefreshRequest(request.body));
     const stored = await db.refreshTokens.consume(hashRefreshToken(refreshToken), clock());
     if (!stored) {
       await audit({ db, log: request.log }, { userId: null, action: 'refresh', outcome: 'refused', reason: 'unknown, spent or expired refresh token', detail: { ip: request.ip } });
@@ -149,6 +178,25 @@ export function registerAuthRoutes(app: FastifyInstance, options: AuthOptions): 
       });
       throw new ApiFailure('unauthenticated', 'this session was signed in on another workstation: sign in again on this one');
     }
+    // The session's workstation proves itself at every refresh that names it, as at sign-in: a
+    // refresh token copied with the data folder (a backup) is no use there without the secret,
+    // which the keychain seals. A session of a workstation not yet registered registers it here,
+    // so an upgraded workstation needs no password to become proven. Refused: the token is spent,
+    // the session over. A refresh that does not name a registered workstation cannot prove it:
+    // the session goes on for the clerk, no longer bound to it (until a refresh proves it again).
+    let sessionWorkstation = bound ?? workstationId ?? null;
+    if (sessionWorkstation !== null && workstationId === undefined && (await db.workstations.byId(sessionWorkstation)) !== null) {
+      await audit({ db, log: request.log }, {
+        userId: stored.userId,
+        action: 'refresh',
+        outcome: 'ok',
+        reason: `session unbound from workstation ${sessionWorkstation}: the refresh did not name it, and it is registered`,
+        detail: { ip: request.ip, workstationId: sessionWorkstation },
+      });
+      sessionWorkstation = null;
+    } else if (sessionWorkstation !== null) {
+      await proveWorkstation(request, 'refresh', account.id, sessionWorkstation, workstationSecret);
+    }
     if (bound === null && workstationId !== undefined) {
       // A session signed in before workstations said their id (or by an older client) is bound
       // at its first refresh that names one: nobody has to sign in again after an upgrade. The
@@ -158,7 +206,7 @@ export function registerAuthRoutes(app: FastifyInstance, options: AuthOptions): 
     void reply.header('cache-control', 'no-store');
     // Role and departments come from the account as it is now: a change by an administrator
     // reaches the user's rights at their next refresh (at most one access token lifetime).
-    return issue(account, bound ?? workstationId ?? null);
+    return issue(account, sessionWorkstation);
   });
 
   // Signing out revokes the refresh token, so a copy of it (a stolen laptop's token file, a

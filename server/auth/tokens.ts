@@ -7,7 +7,8 @@
  *
  * Claims: `sub` (users.id), `role`, `dep` (departments), `iat` and `exp` (ms since 1970), `jti`
  * (random, for the logs), and `wks`: the workstation the session was signed in on (its stable id,
- * sent at sign-in and kept with the refresh token). Any server process holding the same secret
+ * sent at sign-in and kept with the refresh token; once the workstation has registered its secret,
+ * issued only to a sign-in or refresh that presented it: workstation-proof.ts). Any server process holding the same secret
  * verifies them without a database read, which is what lets several processes share one
  * PostgreSQL.
  *

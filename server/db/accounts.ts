@@ -127,6 +127,7 @@ export function createRefreshTokens(sql: SqlRunner): RefreshTokens {
       return token.expiresAt > now ? token : null;
     },
     revokeAllOf: (userId) => sql.run('DELETE FROM refresh_tokens WHERE user_id = @user_id', { user_id: userId }),
+    revokeAllOfWorkstation: (workstationId) => sql.run('DELETE FROM refresh_tokens WHERE workstation_id = @workstation_id', { workstation_id: workstationId }),
     deleteExpired: (now = Date.now()) => sql.run('DELETE FROM refresh_tokens WHERE expires_at <= @now', { now }),
   };
 }

@@ -12,6 +12,7 @@
 import { randomUUID } from 'node:crypto';
 import pg from 'pg';
 import { createAuditLog, createRefreshTokens, createUserAccounts } from './accounts';
+import { createWorkstations } from './workstations';
 import { ServerDatabaseError } from './errors';
 import { EventHub } from './events';
 import { MIGRATIONS_TABLE_SQL, loadMigrations, pendingMigrations, type AppliedMigration } from './migrations';
@@ -139,6 +140,7 @@ export async function openPostgresDatabase(options: PostgresDatabaseOptions): Pr
     changes: (signal) => hub.changes(signal),
     users: createUserAccounts(pooled),
     refreshTokens: createRefreshTokens(pooled),
+    workstations: createWorkstations(pooled),
     audit: createAuditLog(pooled),
     async close() {
       if (closed) return;

@@ -12,6 +12,7 @@ import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import { createAuditLog, createRefreshTokens, createUserAccounts } from './accounts';
+import { createWorkstations } from './workstations';
 import { ServerDatabaseError } from './errors';
 import { EventHub } from './events';
 import { MIGRATIONS_TABLE_SQL, loadMigrations, pendingMigrations, type AppliedMigration } from './migrations';
@@ -122,6 +123,7 @@ export async function openSqliteDatabase(options: SqliteDatabaseOptions): Promis
     changes: (signal) => hub.changes(signal),
     users: createUserAccounts(queued),
     refreshTokens: createRefreshTokens(queued),
+    workstations: createWorkstations(queued),
     audit: createAuditLog(queued),
     close() {
       // Whatever was queued before close finishes first.

@@ -151,6 +151,32 @@ export type RefreshToken = {
   workstationId?: string | null;
 };
 
+/**
+ * A workstation that proved who it is (migration 0003): the hash of the secret it registered
+ * the first time the server saw its id. The secret itself is never stored.
+ */
+export type WorkstationRegistration = {
+  workstationId: string;
+  /** SHA-256 of the secret, hex (server/auth/workstation-proof.ts). */
+  secretHash: string;
+  registeredAt: number;
+  /** The user whose sign-in or refresh registered it. */
+  registeredBy: string;
+};
+
+export type Workstations = {
+  byId(workstationId: string): Promise<WorkstationRegistration | null>;
+  /**
+   * Registers the id, unless it already is: true when this call registered it. Two first
+   * sign-ins racing with one id: exactly one registers, and the other is checked against it.
+   */
+  register(registration: WorkstationRegistration): Promise<boolean>;
+  /** Forgets the id's secret (an administrator's release); true when it was registered. */
+  release(workstationId: string): Promise<boolean>;
+  /** Every registered workstation, oldest first. */
+  list(): Promise<WorkstationRegistration[]>;
+};
+
 export const AUDIT_OUTCOMES = ['ok', 'refused', 'failed'] as const;
 export type AuditOutcome = (typeof AUDIT_OUTCOMES)[number];
 
@@ -213,6 +239,8 @@ export type RefreshTokens = {
    */
   consume(tokenHash: string, now?: number): Promise<RefreshToken | null>;
   revokeAllOf(userId: string): Promise<number>;
+  /** Ends every session bound to the workstation (its release); returns how many. */
+  revokeAllOfWorkstation(workstationId: string): Promise<number>;
   deleteExpired(now?: number): Promise<number>;
 };
 
@@ -243,6 +271,7 @@ export type ServerDatabase = {
   changes(signal?: AbortSignal): AsyncIterable<DatabaseEvent>;
   readonly users: UserAccounts;
   readonly refreshTokens: RefreshTokens;
+  readonly workstations: Workstations;
   readonly audit: AuditLog;
   close(): Promise<void>;
 };

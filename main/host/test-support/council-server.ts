@@ -9,6 +9,8 @@ import type { AppService } from '../app-service';
 export type CouncilServer = {
   /** The running server (started in beforeAll). */
   readonly server: CentralServer;
+  /** Its data folder, for the server's command line (`--data`), which may run beside it. */
+  readonly serverDataDir: string;
   /** Services a test opened: stopped after it. */
   readonly services: AppService[];
   /** Data folders a test made: removed after it. */
@@ -43,6 +45,10 @@ export function councilServer(name: string, council: CouncilSetup = COUNCIL): Co
     get server() {
       if (!server) throw new Error('the central server starts in beforeAll');
       return server;
+    },
+    get serverDataDir() {
+      if (!serverFolder) throw new Error('the central server starts in beforeAll');
+      return serverFolder.folder;
     },
     services,
     folders,

@@ -91,6 +91,11 @@ export async function setPassword(dataDir: string, email: string, password: stri
   await runToEnd([SERVER_CLI, 'set-password', '--data', dataDir, '--email', email], { VENTANILLA_SECRET: SECRET, VENTANILLA_PASSWORD: password });
 }
 
+/** Releases a workstation id with the admin command line (its secret forgotten, its sessions ended). */
+export async function releaseWorkstation(dataDir: string, workstationId: string): Promise<void> {
+  await runToEnd([SERVER_CLI, 'release-workstation', '--data', dataDir, '--id', workstationId], { VENTANILLA_SECRET: SECRET });
+}
+
 async function runToEnd(args: string[], env: NodeJS.ProcessEnv): Promise<void> {
   const child = run(args, env);
   let stderr = '';
