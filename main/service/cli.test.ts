@@ -1,8 +1,8 @@
 // The headless service as a council's IT runs it: the command line, its log, its signals.
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { serverDocuments } from '../sync/test-support/central-server';
+import { registeredWorkstations, serverDocuments } from '../sync/test-support/central-server';
 import { ADMIN, ANA, COUNCIL } from '../sync/test-support/council';
 import { useHeadlessServiceFixture } from './test-support/headless-service';
 
@@ -18,6 +18,10 @@ describe('the headless workstation service', () => {
     expect(existsSync(path.join(dataDir, 'workstation.json'))).toBe(true);
     run.child.kill('SIGTERM');
     expect(await run.exited).toBe(0);
+    // It proved its workstation id with a secret of its own, kept where only its user reads it.
+    expect(statSync(path.join(dataDir, 'workstation-secret.json')).mode & 0o777).toBe(0o600);
+    const id = readFileSync(path.join(dataDir, 'workstation-id'), 'utf8').trim();
+    expect(await registeredWorkstations(path.join(fixture.folder, 'server'))).toEqual([id]);
     expect(run.lines.map((line) => line.event)).toEqual(expect.arrayContaining(['stopping', 'stopped']));
     // No password or token in the log.
     expect(JSON.stringify(run.lines)).not.toContain(ANA.password);

@@ -13,7 +13,8 @@ import { callServer, invalidAnswer, type FetchFunction } from '../sync/server-cl
 import { startSync, type StartSyncOptions, type SyncHandle } from '../sync/start-sync';
 import { SyncError, toSyncError } from '../sync/sync-errors';
 import { startMailWiring, type MailWiring, type MailWiringOptions } from '../host/mail/mail-wiring';
-import { workstationIdOf } from '../host/workstation-id';
+import { plainSessionVault } from '../host/session-vault';
+import { workstationIdOf, workstationSecretOf } from '../host/workstation-id';
 import { importMailAccounts } from './mail-accounts-file';
 
 export type WorkstationServiceOptions = {
@@ -78,8 +79,16 @@ export async function startWorkstationService(options: WorkstationServiceOptions
   mkdirSync(options.dataDir, { recursive: true });
   // Its stable id binds the session to this workstation (core/sync/auth-protocol.ts): the outbox
   // below sends the replies of this id, and only this session may push their delivery states.
+  // The secret beside it proves the id (registered by the server on first use; an owner-only
+  // file in the data folder, as the service has no keychain).
   const workstationId = workstationIdOf(options.dataDir);
-  const credentials: LoginRequest = { workstation: hostname().slice(0, 128) || 'workstation', workstationId, ...options.credentials };
+  const workstationSecret = workstationSecretOf(plainSessionVault(options.dataDir, log), log);
+  const credentials: LoginRequest = {
+    workstation: hostname().slice(0, 128) || 'workstation',
+    workstationId,
+    ...(workstationSecret !== undefined && { workstationSecret }),
+    ...options.credentials,
+  };
   let profile = readProfile(options.dataDir);
   if (profile && profile.user.email !== credentials.email.toLowerCase()) {
     throw new Error(`${options.dataDir} holds the replica of ${profile.user.email}; use another data folder for ${credentials.email}`);
@@ -101,6 +110,8 @@ export async function startWorkstationService(options: WorkstationServiceOptions
       serverUrl: options.serverUrl,
       credentials,
       user: profile.user,
+      workstationId,
+      workstationSecret,
       ...(first && { tokens: first.tokens }),
       onTokens: (tokens) => {
         accessToken = tokens.accessToken;

@@ -38,8 +38,8 @@ export type CentralServer = {
  * Node itself with tsx as a loader, not the `tsx` command: that one runs the program in a child
  * process, which a SIGKILL of the parent leaves running.
  */
-function run(args: string[], env: NodeJS.ProcessEnv): ChildProcess {
-  const child = spawn(process.execPath, ['--import', 'tsx', ...args], { cwd: ROOT, env: { ...process.env, ...env }, stdio: ['ignore', 'ignore', 'pipe'] });
+function run(args: string[], env: NodeJS.ProcessEnv, stdout: 'ignore' | 'pipe' = 'ignore'): ChildProcess {
+  const child = spawn(process.execPath, ['--import', 'tsx', ...args], { cwd: ROOT, env: { ...process.env, ...env }, stdio: ['ignore', stdout, 'pipe'] });
   RUNNING.add(child);
   child.on('exit', () => RUNNING.delete(child));
   return child;
@@ -96,12 +96,25 @@ export async function releaseWorkstation(dataDir: string, workstationId: string)
   await runToEnd([SERVER_CLI, 'release-workstation', '--data', dataDir, '--id', workstationId], { VENTANILLA_SECRET: SECRET });
 }
 
-async function runToEnd(args: string[], env: NodeJS.ProcessEnv): Promise<void> {
-  const child = run(args, env);
+/** The ids of the registered workstations, from the admin command line (`list-workstations`). */
+export async function registeredWorkstations(dataDir: string): Promise<string[]> {
+  const printed = await runToEnd([SERVER_CLI, 'list-workstations', '--data', dataDir], { VENTANILLA_SECRET: SECRET });
+  return printed
+    .split('\n')
+    .filter((line) => line.includes('\tregistered '))
+    .map((line) => line.split('\t')[0]!);
+}
+
+/** Runs the server's command line to its end; resolves to what it printed. */
+async function runToEnd(args: string[], env: NodeJS.ProcessEnv): Promise<string> {
+  const child = run(args, env, 'pipe');
+  let stdout = '';
   let stderr = '';
+  child.stdout?.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
   child.stderr?.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
   const code = await new Promise<number | null>((resolve) => child.on('exit', resolve));
   if (code !== 0) throw new Error(`${args.slice(1, 2).join(' ')} failed (${code}): ${stderr}`);
+  return stdout;
 }
 
 export type CentralServerOptions = {
