@@ -14,6 +14,7 @@ import { loadAverage, progress } from './support';
 const here = path.dirname(fileURLToPath(import.meta.url));
 const BENCHMARKS = [
   { key: 'caseload', file: 'caseload.ts' },
+  { key: 'searchBacklogOpen', file: 'search-backlog-open.ts' },
   { key: 'rxdbPerformance', file: 'rxdb-performance.ts' },
   { key: 'syncInitialReplica', file: 'sync-initial-replica.ts' },
   { key: 'syncPropagation', file: 'sync-propagation.ts' },

@@ -126,7 +126,7 @@ export const projectFile = (relative: string): string => path.join(ROOT, relativ
 
 /**
  * The workstation service and the worker threads it starts from its own folder (the mail
- * parser's: main/mail/parse-pool.ts; the search index's writer: main/store/search-index.ts), the
+ * parser's: main/mail/parse-pool.ts; the search index's writer: main/store/search-index-writer.ts), the
  * same in the Electron app's bundle and the web host's.
  */
 export const SERVICE_INPUT: Record<string, string> = {

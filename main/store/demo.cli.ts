@@ -48,8 +48,9 @@ try {
     const seconds = (performance.now() - start) / 1000;
     process.stderr.write('\n');
     console.log(`  ${written} documents in ${seconds.toFixed(1)} s (${Math.round(written / seconds)} documents/s)`);
-    await local.searchCaughtUp();
   }
+  // Opening does not wait for the search index: the searches below time a caught-up index.
+  await local.searchCaughtUp();
 
   console.log(`\nLocal database: ${local.file}`);
   const [byStatus, statusTime] = await timed(() =>

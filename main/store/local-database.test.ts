@@ -169,6 +169,8 @@ describe('full-text search', () => {
     await plain.close();
 
     local = await openLocalDatabase({ directory: tmp.folder, name: 'ana' });
+    // Opening does not wait for the index to catch up: a test that needs every change searchable asks.
+    await local.searchCaughtUp();
     expect(local.search('domicilio').map((h) => h.ticketId)).toEqual(['t2']);
   });
 
@@ -179,6 +181,7 @@ describe('full-text search', () => {
     writeFileSync(local.file.replace(/\.sqlite$/, '.search.sqlite'), 'no soy un índice');
 
     local = await openLocalDatabase({ directory: tmp.folder, name: 'ana' });
+    await local.searchCaughtUp();
     expect(local.search('enseres').map((h) => h.ticketId)).toEqual(['t1']);
   });
 });

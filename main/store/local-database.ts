@@ -2,6 +2,11 @@
  * The clerk's local replica as the workstation service opens it: the council's collections on our
  * SQLite storage, every write checked against its JSON schema, deleted documents purged once they
  * are old enough to have replicated, and the full-text search index following the data.
+ *
+ * Opening does not wait for the search index: after a first replica or a long offline spell it
+ * may trail the replica by minutes (search-index.ts), and the clerk can work meanwhile. Searches
+ * answer from what is indexed, `searchStatus()` says it is behind (the inbox tells the clerk),
+ * and whoever needs every change searchable (a test, a benchmark) awaits `searchCaughtUp()`.
  */
 import { rmSync } from 'node:fs';
 import { addRxPlugin, createRxDatabase, type RxDatabase } from 'rxdb';
@@ -11,7 +16,7 @@ import { COLLECTION_NAMES, collections, type Collections } from '../../core/sche
 import { CONFLICT_HANDLERS } from '../../core/sync/conflict-handlers';
 import { getRxStorageSqlite, type Durability } from './index';
 import { beginSchemaMigrations, completeSchemaMigrations, type SchemaMigration } from './schema-migrations';
-import { SearchIndex, type SearchHit, type SearchIndexStatus } from './search-index';
+import { SearchIndex, type SearchHit, type SearchIndexOptions, type SearchIndexStatus } from './search-index';
 import { isStoreError } from './store-errors';
 
 addRxPlugin(RxDBCleanupPlugin);
@@ -26,6 +31,8 @@ export type LocalDatabaseOptions = {
   durability?: Durability;
   /** Where background failures (the search index's writer) are reported; stderr by default. */
   log?: (line: string) => void;
+  /** The search index's timings (its writer's idle exit, the grace before it says it lags…): tests and diagnostics shorten them. */
+  searchIndex?: Omit<SearchIndexOptions, 'log'>;
 };
 
 export type LocalDatabase = {
@@ -35,7 +42,10 @@ export type LocalDatabase = {
   /** The collections whose stored documents were migrated to a newer schema on this opening. */
   readonly migrations: readonly SchemaMigration[];
   search(text: string, options?: { limit?: number }): SearchHit[];
-  /** Resolves once the search index has every change written so far. */
+  /**
+   * Resolves once the search index has every change written so far (opening does not wait for
+   * it); rejects when its writer failed to index them (it tries again by itself).
+   */
   searchCaughtUp(): Promise<void>;
   /** Whether the search index lags behind the database, since when and by about how much (no query). */
   searchStatus(): SearchIndexStatus;
@@ -48,13 +58,13 @@ export type LocalDatabase = {
  * Opens the search index, and rebuilds it from scratch when its file is damaged: it holds nothing
  * the database does not.
  */
-function openSearchIndex(file: string, log?: (line: string) => void): SearchIndex {
+function openSearchIndex(file: string, options: SearchIndexOptions): SearchIndex {
   try {
-    return SearchIndex.open(file, { log });
+    return SearchIndex.open(file, options);
   } catch (error) {
     if (!isStoreError(error) || !/^SQLITE_(CORRUPT|NOTADB)/.test(error.code)) throw error;
     for (const suffix of ['', '-wal', '-shm']) rmSync(file + suffix, { force: true });
-    return SearchIndex.open(file, { log });
+    return SearchIndex.open(file, options);
   }
 }
 
@@ -91,8 +101,9 @@ export async function openLocalDatabase(options: LocalDatabaseOptions): Promise<
       COLLECTION_NAMES.map((name) => db.collections[name]),
       migrationMarker,
     );
-    search = openSearchIndex(file.replace(/\.sqlite$/, '.search.sqlite'), options.log);
-    await search.follow({ tickets: db.tickets, messages: db.messages });
+    search = openSearchIndex(file.replace(/\.sqlite$/, '.search.sqlite'), { ...options.searchIndex, ...(options.log && { log: options.log }) });
+    // Starts the index catching up in the background: opening does not wait for it.
+    search.follow({ tickets: db.tickets, messages: db.messages });
   } catch (error) {
     await search?.close();
     await db.close();

@@ -1,5 +1,5 @@
 /**
- * How far the search index trails the database, as the screens hear it (search-index.ts feeds it):
+ * How far the search index trails the database, as the screens hear it (search-index-writer.ts feeds it):
  * after a first replica or a long offline spell the index lags by seconds to minutes, and a clerk
  * searching then must be told that the results may be incomplete — but not for the ~0.2 s a
  * clerk's own change takes to become searchable, and not a thousand times a second while a

@@ -1,5 +1,5 @@
 /**
- * The search index's writer, in a worker thread of its own (search-index.ts starts it): FTS5's
+ * The search index's writer, in a worker thread of its own (search-index-writer.ts starts it): FTS5's
  * inserts, its segment merges and the reading of the changed documents cost a fifth of a first
  * replica's CPU (docs/performance.md, Sync), which on the service's thread delayed the replica and
  * every query of the screens. Here they run on another core.
@@ -14,7 +14,7 @@
  * (`position`: RxDB's index string of `[lwt, id]`, encoded as index-columns.ts stores it), and
  * "strictly after the checkpoint" is "position greater than that". Importing `rxdb` cost the
  * thread ~0.8 s of CPU and most of its memory at each start (docs/performance.md), and the
- * writer starts again after each idle exit (search-index.ts). Only a checkpoint saved without a
+ * writer starts again after each idle exit (search-index-writer.ts). Only a checkpoint saved without a
  * position for this column (by an older version, or before the index's layout changed) needs
  * RxDB to compute it, once.
  *

@@ -2,74 +2,38 @@
 // the database closes in the middle of a backlog, and what the next open does with it. The search
 // itself (Spanish words, ranking, edits and deletions) is tested in local-database.test.ts.
 import Database from 'better-sqlite3';
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import type { Message } from '../../core/schemas';
-import { OPEN_SQLITE_INSTANCES } from './index';
-import { openLocalDatabase, type LocalDatabase } from './local-database';
-import { SearchIndex } from './search-index';
-import { temporaryFolder } from './test-support/storage-fixtures';
+import { describe, expect, it, vi } from 'vitest';
+import type { LocalDatabase } from './local-database';
+import type { SearchIndex } from './search-index';
+import { indexedIn as indexed, numberedMessage, searchFixture } from './test-support/search-fixture';
 
-const T0 = Date.UTC(2026, 10, 2, 9, 0);
+const message = (n: number) => numberedMessage(n, 'Consulta sobre el expediente del padrón');
 
-function message(n: number): Message {
-  return { id: `m-${String(n).padStart(5, '0')}`, kind: 'email_in', ticketId: `t-${n % 50}`, citizenId: 'cit-1', text: `Consulta sobre el expediente ${n} del padrón`, attachments: [], createdAt: T0 + n, auto: false };
-}
-
-/** What the index file holds, read the way a second process would. */
-function indexed(file: string): { documents: number; texts: number; checkpoint: string | undefined } {
-  const db = new Database(file, { readonly: true });
-  try {
-    return {
-      documents: db.prepare('SELECT count(*) FROM search_docs').pluck().get() as number,
-      texts: db.prepare('SELECT count(*) FROM search_fts').pluck().get() as number,
-      checkpoint: db.prepare(`SELECT checkpoint FROM search_checkpoints WHERE collection = 'messages'`).pluck().get() as string | undefined,
-    };
-  } finally {
-    db.close();
-  }
-}
-
-let tmp: ReturnType<typeof temporaryFolder>;
-let local: LocalDatabase | undefined;
-/** A second index over the same collections, in a file of its own, whose writer a test drives. */
-let index: SearchIndex | undefined;
-beforeEach(() => {
-  tmp = temporaryFolder('ventanilla-search-');
-});
-afterEach(async () => {
-  await index?.close();
-  index = undefined;
-  await local?.close();
-  local = undefined;
-  for (const open of [...OPEN_SQLITE_INSTANCES]) await open.close();
-  tmp.remove();
-});
+const fixture = searchFixture('ventanilla-search-');
 
 describe('the search index’s writer thread', () => {
   it('closed in the middle of a backlog, leaves whole batches only, and the next open indexes the rest, each document once', async () => {
-    local = await openLocalDatabase({ directory: tmp.folder, name: 'ana' });
+    let local = await fixture.open();
     const searchFile = local.file.replace(/\.sqlite$/, '.search.sqlite');
     const messages = Array.from({ length: 12_000 }, (_, n) => message(n));
     await local.db.messages.bulkInsert(messages);
     // No wait for the index: the writer is somewhere in its 5,000-document batches.
     await local.close();
-    local = undefined;
 
     const left = indexed(searchFile);
     expect([0, 5_000, 10_000]).toContain(left.documents);
     if (left.documents > 0) expect(JSON.parse(left.checkpoint!)).toMatchObject({ id: messages[left.documents - 1]!.id });
 
-    local = await openLocalDatabase({ directory: tmp.folder, name: 'ana' });
-    // Opening waits for the index to catch up.
+    local = await fixture.open();
+    await local.searchCaughtUp();
     expect(local.search('expediente 11999').map((hit) => hit.documentId)).toEqual(['m-11999']);
     expect(local.search('expediente 7').length).toBeGreaterThan(0);
     await local.close();
-    local = undefined;
     expect(indexed(searchFile).documents).toBe(12_000);
   }, 60_000);
 
   it('indexes what the service writes while a search runs on the service’s own thread', async () => {
-    local = await openLocalDatabase({ directory: tmp.folder, name: 'ana' });
+    const local = await fixture.open();
     await local.db.messages.bulkInsert(Array.from({ length: 3 }, (_, n) => message(n)));
     await local.searchCaughtUp();
     expect(local.search('padron').map((hit) => hit.documentId).sort()).toEqual(['m-00000', 'm-00001', 'm-00002']);
@@ -85,16 +49,28 @@ describe('the search index’s writer thread', () => {
 describe('the search index’s writer, started when there are changes and gone when there are none', () => {
   /** The clerk's database, and an index of its own (in another file) with a short idle delay. */
   async function indexOf(idleExitMs: number, log: string[] = []): Promise<{ local: LocalDatabase; index: SearchIndex; file: string }> {
-    local ??= await openLocalDatabase({ directory: tmp.folder, name: 'ana' });
-    const file = `${tmp.folder}/writer-test.search.sqlite`;
-    index = SearchIndex.open(file, { idleExitMs, log: (line) => log.push(line) });
-    return { local, index, file };
+    const local = await fixture.open();
+    const index = fixture.index('writer-test', { idleExitMs, log: (line) => log.push(line) });
+    return { local, index, file: index.file };
   }
+
+  it('starts no writer when the collections hold nothing it has not indexed', async () => {
+    const { local, index } = await indexOf(60_000);
+    index.follow({ tickets: local.db.tickets, messages: local.db.messages });
+    expect(index.writerStatus).toEqual({ state: 'stopped', starts: 0 });
+    expect(index.status()).toEqual({ caughtUp: true });
+    await index.caughtUp();
+    await local.db.messages.insert(message(1));
+    expect(index.writerStatus.starts).toBe(1);
+    await index.caughtUp();
+    expect(index.search('expediente 1').map((hit) => hit.documentId)).toEqual(['m-00001']);
+  });
 
   it('exits once it has indexed everything and no change came for idleExitMs, and the next change starts it again and is found', async () => {
     const { local, index } = await indexOf(50);
     await local.db.messages.bulkInsert([message(1), message(2)]);
-    await index.follow({ tickets: local.db.tickets, messages: local.db.messages });
+    index.follow({ tickets: local.db.tickets, messages: local.db.messages });
+    await index.caughtUp();
     expect(index.search('expediente 2').map((hit) => hit.documentId)).toEqual(['m-00002']);
     await index.writerReaches('stopped');
     expect(index.writerStatus).toEqual({ state: 'stopped', starts: 1 });
@@ -109,7 +85,7 @@ describe('the search index’s writer, started when there are changes and gone w
 
   it('stays while changes keep coming closer together than idleExitMs', async () => {
     const { local, index } = await indexOf(60_000);
-    await index.follow({ tickets: local.db.tickets, messages: local.db.messages });
+    index.follow({ tickets: local.db.tickets, messages: local.db.messages });
     for (let n = 0; n < 5; n++) {
       await local.db.messages.insert(message(n));
       await index.caughtUp();
@@ -120,14 +96,15 @@ describe('the search index’s writer, started when there are changes and gone w
 
   it('indexes a change that arrives while the writer is exiting, with a writer started once the old one is gone', async () => {
     const { local, index, file } = await indexOf(0);
-    await index.follow({ tickets: local.db.tickets, messages: local.db.messages });
-    // The writer is told to exit at once; the change is committed and announced meanwhile.
+    await local.db.messages.insert(message(6));
+    index.follow({ tickets: local.db.tickets, messages: local.db.messages });
+    // The writer is told to exit as soon as it has indexed the first; the change is committed and announced meanwhile.
     await index.writerReaches('stopping');
     await local.db.messages.insert(message(7));
     const stateWhenAnnounced = index.writerStatus.state;
     await index.caughtUp();
     expect(index.search('expediente 7').map((hit) => hit.documentId)).toEqual(['m-00007']);
-    expect(indexed(file).documents).toBe(1);
+    expect(indexed(file).documents).toBe(2);
     // Whether the old writer was still exiting (the case of this test) or already gone, a second one indexed it.
     expect(['stopping', 'stopped', 'starting']).toContain(stateWhenAnnounced);
     expect(index.writerStatus.starts).toBe(2);
@@ -138,7 +115,8 @@ describe('the search index’s writer, started when there are changes and gone w
     const { local, index, file } = await indexOf(60_000, log);
     const messages = Array.from({ length: 16_000 }, (_, n) => message(n));
     await local.db.messages.bulkInsert(messages);
-    const following = index.follow({ tickets: local.db.tickets, messages: local.db.messages }).then(
+    index.follow({ tickets: local.db.tickets, messages: local.db.messages });
+    const following = index.caughtUp().then(
       () => undefined,
       (error: Error) => error,
     );
@@ -165,18 +143,10 @@ describe('the search index’s writer, started when there are changes and gone w
   it('goes on after a checkpoint saved without a position (an older version’s) without indexing again what it had', async () => {
     const { local, index: first, file } = await indexOf(60_000);
     await local.db.messages.bulkInsert([message(1), message(2), message(3)]);
-    await first.follow({ tickets: local.db.tickets, messages: local.db.messages });
+    first.follow({ tickets: local.db.tickets, messages: local.db.messages });
+    await first.caughtUp();
     await first.close();
-    index = undefined;
-    const rowids = () => {
-      const db = new Database(file, { readonly: true });
-      try {
-        return Object.fromEntries((db.prepare('SELECT doc_key, rowid FROM search_docs').raw().all() as [string, number][]).map(([key, rowid]) => [key, rowid]));
-      } finally {
-        db.close();
-      }
-    };
-    const before = rowids();
+    const before = indexed(file).rowids;
     const db = new Database(file);
     const saved = JSON.parse(db.prepare(`SELECT checkpoint FROM search_checkpoints WHERE collection = 'messages'`).pluck().get() as string) as Record<string, unknown>;
     expect(saved).toMatchObject({ id: 'm-00003', position: expect.any(String) });
@@ -184,9 +154,10 @@ describe('the search index’s writer, started when there are changes and gone w
     db.close();
     await local.db.messages.insert(message(4));
 
-    index = SearchIndex.open(file, { idleExitMs: 60_000 });
-    await index.follow({ tickets: local.db.tickets, messages: local.db.messages });
-    const after = rowids();
+    const index = fixture.index('writer-test', { idleExitMs: 60_000 });
+    index.follow({ tickets: local.db.tickets, messages: local.db.messages });
+    await index.caughtUp();
+    const after = indexed(file).rowids;
     // The three it had keep their rows (indexing one again gives it a new one); the fourth is added.
     expect(after).toMatchObject(before);
     expect(Object.keys(after).sort()).toEqual(['m:m-00001', 'm:m-00002', 'm:m-00003', 'm:m-00004']);
@@ -196,7 +167,8 @@ describe('the search index’s writer, started when there are changes and gone w
   it('closes cleanly while its writer is still starting', async () => {
     const { local, index, file } = await indexOf(60_000);
     await local.db.messages.insert(message(1));
-    const following = index.follow({ tickets: local.db.tickets, messages: local.db.messages });
+    index.follow({ tickets: local.db.tickets, messages: local.db.messages });
+    const following = index.caughtUp();
     expect(index.writerStatus.state).toBe('starting');
     await index.close();
     await following;
@@ -207,7 +179,8 @@ describe('the search index’s writer, started when there are changes and gone w
 
   it('closes cleanly while its writer is exiting, and starts no other for a change announced meanwhile', async () => {
     const { local, index } = await indexOf(0);
-    await index.follow({ tickets: local.db.tickets, messages: local.db.messages });
+    await local.db.messages.insert(message(0));
+    index.follow({ tickets: local.db.tickets, messages: local.db.messages });
     await index.writerReaches('stopping');
     const inserted = local.db.messages.insert(message(1));
     await index.close();
