@@ -268,8 +268,12 @@ describe('sign-in', () => {
     const secret = 's3cr3t-'.repeat(200);
     const message = refusal(parseLoginRequest({ email: 'ana@ayto.es', password: secret }));
     expect(message).toBe('bad_request: login.password must be a password of 1 to 1024 characters');
-    expect(refusal(parseLoginRequest('hunter2'))).toBe('bad_request: login must be an object {email, password, workstation?}');
+    expect(refusal(parseLoginRequest('hunter2'))).toMatch(/^bad_request: login must be an object \{email, password, workstation\?, workstationId\?, workstationSecret\?\}/);
     expect(refusal(parseRefreshRequest({ refreshToken: 'short' }))).toBe('bad_request: refresh.refreshToken must be a token of 16 to 4096 characters');
+    // Nor the secret that proves a workstation.
+    const workstationSecret = 'w0rkst4t10n-'.repeat(20);
+    expect(refusal(parseLoginRequest({ email: 'ana@ayto.es', password: 'x', workstationId: 'puesto-3-abc', workstationSecret }))).not.toContain('w0rkst4t10n');
+    expect(refusal(parseRefreshRequest({ refreshToken: 'r'.repeat(32), workstationSecret }))).not.toContain('w0rkst4t10n');
   });
 
   it('refuses a sign-in with a malformed e-mail or an unknown field', () => {
