@@ -197,10 +197,10 @@ describe('one note per pause, whoever ends it and wherever', () => {
     const mailNote = pauseNote(byMail, { ticketId });
     expect(clerkNote.id).toBe(mailNote.id);
     expect(clerkNote.id).toBe(pauseNoteId(ticketId, pauseStartOf(pending)));
-    // Different resumes, different records: the later one is the one kept.
+    // Different resumes, different records: the earlier one is kept (art. 22.1.a: the suspension ended then).
     expect(clerkNote.text).not.toBe(mailNote.text);
-    expect(comparePauseNotes(mailNote, clerkNote)).toBeGreaterThan(0);
-    expect(comparePauseNotes(clerkNote, mailNote)).toBeLessThan(0);
+    expect(comparePauseNotes(clerkNote, mailNote)).toBeGreaterThan(0);
+    expect(comparePauseNotes(mailNote, clerkNote)).toBeLessThan(0);
   });
 
   it('gives two successive pauses of one ticket two notes', () => {

@@ -222,8 +222,9 @@ export function pauseNoteText(resume: PauseResume): string {
 // the note's id is the pause's, not the writer's: the ticket and the instant the pause began
 // (pauseStartOf — the same on both, it is the replicated status clock), and replication folds the
 // two notes into one document. Which of the two survives is decided by the message conflict
-// handler (core/sync/conflict-handlers.ts, isPauseNote): the later resume, as the ticket merge
-// keeps the later edit of `dueAt` — so the note that stays tells the due date that stays.
+// handler (core/sync/conflict-handlers.ts, isPauseNote): the earlier resume — the suspension ended
+// when the first of them happened (art. 22.1.a) — as the ticket merge keeps the earlier resume's
+// due date (core/sync/pause-merge.ts), so the note that stays tells the due date that stays.
 
 /** What every pause note's id ends with (a suffix no hex id, ULID or UUID has). */
 export const PAUSE_NOTE_SUFFIX = '-plazo';
@@ -249,14 +250,14 @@ export function isPauseNote(message: Pick<Message, 'id' | 'kind' | 'auto'>): boo
 }
 
 /**
- * Of two records of one pause (the same id), the one replication keeps: the later resume —
- * `createdAt` is a millisecond after it for every writer — then, for a resume in the same
- * millisecond, the greater text and author, so every workstation and every order of merges
- * agrees. The later resume is the one whose due date survives on the ticket (ticket-merge.ts:
- * the later clock wins a field both changed). Positive when `a` is the one kept.
+ * Of two records of one pause (the same id), the one replication keeps: the earlier resume —
+ * `createdAt` is a millisecond after it for every writer; the suspension ended then, and its due
+ * date is the one the ticket merge keeps (core/sync/pause-merge.ts) — then, for resumes in the
+ * same millisecond, the greater text and author, so every workstation and every order of merges
+ * agrees. Positive when `a` is the one kept.
  */
 export function comparePauseNotes(a: Pick<Message, 'createdAt' | 'text' | 'authorId'>, b: Pick<Message, 'createdAt' | 'text' | 'authorId'>): number {
-  if (a.createdAt !== b.createdAt) return a.createdAt > b.createdAt ? 1 : -1;
+  if (a.createdAt !== b.createdAt) return a.createdAt < b.createdAt ? 1 : -1;
   if (a.text !== b.text) return a.text > b.text ? 1 : -1;
   const [authorA, authorB] = [a.authorId ?? '', b.authorId ?? ''];
   return authorA === authorB ? 0 : authorA > authorB ? 1 : -1;

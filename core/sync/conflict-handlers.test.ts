@@ -102,14 +102,14 @@ describe('messageConflictHandler', () => {
     expect(await messageConflictHandler.resolve({ newDocumentState: sending, realMasterState: sent }, 'test')).toBe(sent);
   });
 
-  it('keeps, of two records of one pause, the later resume — the one whose due date the ticket keeps', async () => {
+  it('keeps, of two records of one pause, the earlier resume — the one whose due date the ticket keeps — whichever reached the server first', async () => {
     const id = pauseNoteId('t-1', 1_000);
     const byClerk = message({ id, ticketId: 't-1', kind: 'note', auto: true, authorId: 'u-ana', createdAt: 5_001, text: 'Plazo suspendido … hasta las 10:00' });
     const byMail = message({ id, ticketId: 't-1', kind: 'note', auto: true, createdAt: 9_001, text: 'Plazo suspendido … hasta las 11:00' });
     expect(messageConflictHandler.isEqual(byClerk, byMail, 'test')).toBe(false);
     expect(messageConflictHandler.isEqual(byMail, { ...byMail }, 'test')).toBe(true);
-    expect(await messageConflictHandler.resolve({ newDocumentState: byMail, realMasterState: byClerk }, 'test')).toBe(byMail);
-    expect(await messageConflictHandler.resolve({ newDocumentState: byClerk, realMasterState: byMail }, 'test')).toBe(byMail);
+    expect(await messageConflictHandler.resolve({ newDocumentState: byMail, realMasterState: byClerk }, 'test')).toBe(byClerk);
+    expect(await messageConflictHandler.resolve({ newDocumentState: byClerk, realMasterState: byMail }, 'test')).toBe(byClerk);
   });
 });
 

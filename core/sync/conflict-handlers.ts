@@ -60,9 +60,11 @@ export const messageConflictHandler: RxConflictHandler<Message> = {
 /**
  * The other exception: the record of a pause (core/routing/pause.ts pauseNote) has the pause's id,
  * so a clerk and a citizen's mail that ended the same pause on two workstations offline wrote two
- * states of one note. Of those the later resume stays (comparePauseNotes), as the ticket keeps the
- * later edit of its due date, so the note tells the due date the ticket has; they are compared by
- * what tells them apart (a short text), or the later one would never replace the other.
+ * states of one note. Of those the earlier resume stays (comparePauseNotes: the suspension ended
+ * then, Ley 39/2015 art. 22.1.a), as the ticket merge keeps the earlier resume's due date
+ * (pause-merge.ts), so the note tells the due date the ticket has whichever copy reached the
+ * server first; they are compared by what tells them apart (a short text), or the earlier one
+ * would never replace the other.
  */
 function samePauseRecord(a: Message, b: Message): boolean {
   if (!isPauseNote(a) || !isPauseNote(b)) return true;

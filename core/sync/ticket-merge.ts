@@ -21,6 +21,7 @@ import {
   type TicketHistoryEntry,
 } from '../schemas/tickets';
 import { canonicalJson, compareCodeUnits, sameJson } from './json-value';
+import { settlePauseEnds } from './pause-merge';
 
 /** A ticket as the replication sees it, with or without RxDB's `_deleted` flag. */
 type TicketState = Ticket & { _deleted?: boolean };
@@ -170,13 +171,19 @@ function canonicalHistory(entries: readonly TicketHistoryEntry[]): TicketHistory
  *   reference that does not stay goes to the history (a citizen may have been told it).
  * - `history`: both histories and the new losers, in canonical form (see canonicalHistory).
  * - `_deleted`: deleted if either side is; the merged fields are kept in the tombstone.
+ * - A pause both sides ended (the base waited for the citizen, both changed its status): the
+ *   earlier resume stands, whatever the clocks say (Ley 39/2015 art. 22.1.a; pause-merge.ts) —
+ *   the later resume's due date goes to the history, a status it set equal to the earlier one's
+ *   keeps the earlier clock, and whatever either side did after its resume merges as above.
  *
  * Throws if the two states are not of the same ticket.
  */
 export function mergeTickets(mine: WithDeleted<Ticket>, theirs: WithDeleted<Ticket>, base?: WithDeleted<Ticket>): WithDeleted<Ticket>;
 export function mergeTickets(mine: Ticket, theirs: Ticket, base?: Ticket): Ticket;
-export function mergeTickets(a: TicketState, b: TicketState, base?: TicketState): TicketState {
-  if (a.id !== b.id) throw new Error(`Cannot merge two different tickets: ${JSON.stringify(a.id)} and ${JSON.stringify(b.id)}`);
+export function mergeTickets(mine: TicketState, theirs: TicketState, base?: TicketState): TicketState {
+  if (mine.id !== theirs.id) throw new Error(`Cannot merge two different tickets: ${JSON.stringify(mine.id)} and ${JSON.stringify(theirs.id)}`);
+  // The later of two resumes of one pause is taken out first: the fields then merge as usual.
+  const { a, b, dropped } = settlePauseEnds(mine, theirs, base);
   const updatedAt = Math.max(a.updatedAt, b.updatedAt);
   const losses: TicketHistoryEntry[] = [];
 
@@ -197,6 +204,8 @@ export function mergeTickets(a: TicketState, b: TicketState, base?: TicketState)
     if (by !== undefined) fieldBy[field] = by;
     if (outcome.lost) losses.push(historyEntry(field, outcome.lost, clock ?? updatedAt));
   }
+  // Dated like any value that lost: by the clock of the due date that stays (when another does).
+  if (dropped && dropped.value !== fields.dueAt) losses.push(historyEntry('dueAt', { value: dropped.value, key: '', clock: dropped.clock, by: dropped.by }, fieldClock.dueAt ?? updatedAt));
 
   const merged: TicketState = {
     id: a.id,

@@ -2,8 +2,10 @@
 // it out of waiting on one workstation while the citizen's answer is ingested on another. Both
 // move the due date and both record it, through the same core function (core/routing/pause.ts
 // pauseNote), so both notes carry the pause's id. Against real processes on loopback (the central
-// server and two headless workstations): after the sync every replica holds one note for the
-// pause, and it tells the due date the ticket kept — the later resume's, whichever pushed first.
+// server and two headless workstations): after the sync every replica holds the earlier resume's
+// due date — the suspension ended when the citizen answered or the clerk resumed, whichever came
+// first (Ley 39/2015 art. 22.1.a; core/sync/pause-merge.ts) — and one note for the pause, telling
+// that due date, whichever workstation pushed first.
 import { describe, expect, it } from 'vitest';
 import { endOfDay } from '../../core/calendar';
 import { calendarDoc, localTime, madridCityCalendar as city } from '../../core/calendar/test-calendars';
@@ -91,13 +93,17 @@ function sortKeys(value: unknown): unknown {
 
 describe('a pause ended twice while offline', () => {
   // Monday 10 March at 09:30 the due date moves to the 13th; Tuesday 11 March at 12:00 to the 14th.
+  const MONDAY = at('2025-03-10 09:30');
+  const TUESDAY = at('2025-03-11 12:00');
   const cases = [
-    { name: 'the clerk first and the citizen\'s answer later', clerkAt: at('2025-03-10 09:30'), mailAt: at('2025-03-11 12:00'), later: 'mail', dueAt: endOf('2025-03-14') },
-    { name: 'the citizen\'s answer first and the clerk later', clerkAt: at('2025-03-11 12:00'), mailAt: at('2025-03-10 09:30'), later: 'clerk', dueAt: endOf('2025-03-14') },
+    { name: 'the clerk on Monday, the citizen\'s answer on Tuesday; the clerk\'s copy pushed first', clerkAt: MONDAY, mailAt: TUESDAY, pushedFirst: 'earlier' },
+    { name: 'the clerk on Monday, the citizen\'s answer on Tuesday; the answer\'s copy pushed first', clerkAt: MONDAY, mailAt: TUESDAY, pushedFirst: 'later' },
+    { name: 'the citizen\'s answer on Monday, the clerk on Tuesday; the answer\'s copy pushed first', clerkAt: TUESDAY, mailAt: MONDAY, pushedFirst: 'earlier' },
+    { name: 'the citizen\'s answer on Monday, the clerk on Tuesday; the clerk\'s copy pushed first', clerkAt: TUESDAY, mailAt: MONDAY, pushedFirst: 'later' },
   ] as const;
 
-  for (const { name, clerkAt, mailAt, later, dueAt } of cases) {
-    it(`keeps one note of the pause, telling the due date the ticket kept (${name})`, async () => {
+  for (const { name, clerkAt, mailAt, pushedFirst } of cases) {
+    it(`keeps the earlier resume's due date and its one note of the pause on every replica (${name})`, async () => {
       const ana = await workstation('ana', ANA);
       const luis = await workstation('luis', LUIS);
       await ana.insert('tickets', [waiting]);
@@ -112,23 +118,27 @@ describe('a pause ended twice while offline', () => {
       expect(byClerk.id).toBe(pauseNoteId(waiting.id, at('2025-03-07 10:00')));
       expect(byClerk.text).not.toBe(byMail.text);
 
-      // The earlier resume reaches the server first — the order in which keeping the server's
-      // copy of a message would keep the note of the due date the ticket loses. The later
-      // writer's workstation is shut down meanwhile, and comes back once the other has pushed.
-      const [first, second] = later === 'mail' ? [ana, luis] : [luis, ana];
-      const [secondName, secondUser] = later === 'mail' ? ['luis', LUIS] : ['ana', ANA];
+      // One resume reaches the server first; the other workstation is shut down meanwhile, and
+      // comes back once it has pushed, so its ticket and note meet the server's as conflicts
+      // (the merge runs on the workstation that pushes second, with the pause as the base).
+      const earlier = clerkAt < mailAt ? 'clerk' : 'mail';
+      const firstWriter = pushedFirst === 'earlier' ? earlier : earlier === 'clerk' ? 'mail' : 'clerk';
+      const [first, second] = firstWriter === 'clerk' ? [ana, luis] : [luis, ana];
+      const [secondName, secondUser] = firstWriter === 'clerk' ? ['luis', LUIS] : ['ana', ANA];
       await second.stop();
       await fixture.server.restart();
-      await first.waitForStatus(online, 30_000, 'the earlier writer back online with nothing waiting');
+      await first.waitForStatus(online, 30_000, 'the first writer back online with nothing waiting');
       await first.awaitPushed('messages', [byClerk.id]);
       const again = await workstation(secondName, secondUser);
-      await again.waitForStatus(online, 30_000, 'the later writer back online with nothing waiting');
+      await again.waitForStatus(online, 30_000, 'the second writer back online with nothing waiting');
       const { ticket: kept, notes } = await converged([first, again]);
 
-      expect(kept).toMatchObject({ status: 'open', dueAt });
+      // Monday's resume: due Thursday 13 March, not Tuesday's Friday 14th.
+      expect(kept).toMatchObject({ status: 'open', dueAt: endOf('2025-03-13'), fieldClock: { dueAt: MONDAY, status: MONDAY } });
+      expect(kept.history).toContainEqual(expect.objectContaining({ field: 'dueAt', value: endOf('2025-03-14'), clock: TUESDAY }));
       expect(notes).toHaveLength(1);
-      expect(notes[0]).toEqual(later === 'mail' ? byMail : byClerk);
-      expect(notes[0]!.text).toContain('al 14 de marzo de 2025.');
+      expect(notes[0]).toEqual(earlier === 'clerk' ? byClerk : byMail);
+      expect(notes[0]!.text).toContain('al 13 de marzo de 2025.');
     }, 120_000);
   }
 });
