@@ -3,9 +3,9 @@
  * a description of the machine (its load included: these figures mean little on a busy machine),
  * progress on stderr, and temp folders that are removed afterwards.
  */
-import { mkdtempSync, rmSync, statSync } from 'node:fs';
+import { statSync } from 'node:fs';
 import os from 'node:os';
-import path from 'node:path';
+import { createOwnedFolder, kindOfPrefix } from '../test-support/owned-folder';
 
 /**
  * A numeric option: `--tickets 10000`, `--tickets=10000` or `TICKETS=10000`, else the default.
@@ -82,9 +82,10 @@ export function loadAverage(): number[] {
   return os.loadavg().map((l) => Math.round(l * 100) / 100);
 }
 
+/** A temporary folder `ventanilla-<kind>-…`; a benchmark stopped by Ctrl-C or killed leaves none behind for long (test-support/owned-folder.ts). */
 export function tempFolder(prefix: string): { path: string; remove(): void } {
-  const folder = mkdtempSync(path.join(os.tmpdir(), prefix));
-  return { path: folder, remove: () => rmSync(folder, { recursive: true, force: true }) };
+  const folder = createOwnedFolder(kindOfPrefix(prefix));
+  return { path: folder.path, remove: () => folder.remove() };
 }
 
 /** Size of a file with its WAL, in bytes (0 when missing). */

@@ -3,13 +3,13 @@
 // as many workstations as it asks for — each a real web host with its own workstation service
 // process and data folder, opened in a browser context of its own. Everything is stopped and
 // removed after the test, whatever happened.
-import { cpSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { cpSync } from 'node:fs';
 import path from 'node:path';
 import { test as base, expect, type BrowserContext, type Page } from '@playwright/test';
 import { freePort, startCentralServerProcess, type CentralServerProcess } from '../main/host/central-server-process';
 import { readDemoCouncil, type DemoAccount, type DemoCouncil } from '../main/host/demo-council';
 import { startWebHost, type WebHost } from '../main/host/web-host';
+import { createOwnedFolder } from '../test-support/owned-folder';
 import { RENDERER_DIR } from './support/paths';
 
 export type CentralServer = {
@@ -42,9 +42,10 @@ type Fixtures = {
 export const test = base.extend<Fixtures>({
   // eslint-disable-next-line no-empty-pattern -- Playwright reads the fixture's dependencies from this pattern.
   dataRoot: async ({}, use) => {
-    const folder = mkdtempSync(path.join(tmpdir(), 'ventanilla-e2e-'));
-    await use(folder);
-    rmSync(folder, { recursive: true, force: true });
+    // Owned (test-support/owned-folder.ts): a run stopped by Ctrl-C or killed leaves none behind for long.
+    const folder = createOwnedFolder('e2e');
+    await use(folder.path);
+    folder.remove();
   },
 
   centralServer: async ({ dataRoot }, use, testInfo) => {

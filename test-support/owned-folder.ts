@@ -317,6 +317,13 @@ function hookProcessEnd(): void {
   }
 }
 
+/** The kind of a `mkdtemp` prefix `ventanilla-<kind>-`, for fixtures that take a prefix. */
+export function kindOfPrefix(prefix: string): string {
+  const kind = /^ventanilla-([a-z0-9-]+)-$/.exec(prefix)?.[1];
+  if (!kind) throw new Error(`a folder prefix reads 'ventanilla-<kind>-', not ${JSON.stringify(prefix)}`);
+  return kind;
+}
+
 /**
  * A new folder `<tmp>/ventanilla-<kind>-XXXXXX` owned by this process, after sweeping the stale
  * folders of the same kind (once per process and kind).

@@ -12,7 +12,7 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, afterEach, beforeAll, beforeEach } from 'vitest';
 import { prepareCouncil, startCentralServer, type CentralServer } from '../../sync/test-support/central-server';
 import { COUNCIL } from '../../sync/test-support/council';
-import { createOwnedFolder, type OwnedFolder } from '../../../test-support/owned-folder';
+import { createOwnedFolder, kindOfPrefix, type OwnedFolder } from '../../../test-support/owned-folder';
 
 const CLI = fileURLToPath(new URL('../cli.ts', import.meta.url));
 const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
@@ -41,8 +41,7 @@ export type HeadlessServiceFixture = {
 
 /** `prefix` names the test's folders, `ventanilla-<kind>-` (e.g. 'ventanilla-service-'). */
 export function useHeadlessServiceFixture(prefix: string): HeadlessServiceFixture {
-  const kind = /^ventanilla-([a-z0-9-]+)-$/.exec(prefix)?.[1];
-  if (!kind) throw new Error(`a folder prefix reads 'ventanilla-<kind>-', not ${JSON.stringify(prefix)}`);
+  const kind = kindOfPrefix(prefix);
   let council: Awaited<ReturnType<typeof prepareCouncil>> | undefined;
   let tmp: OwnedFolder;
   let server: CentralServer | undefined;

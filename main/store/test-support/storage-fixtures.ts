@@ -1,7 +1,5 @@
 /** Shared by the store's tests: a temporary folder, a small filled schema, write rows. */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
+import { createOwnedFolder, kindOfPrefix } from '../../../test-support/owned-folder';
 import {
   fillWithDefaultSettings,
   normalizeMangoQuery,
@@ -38,9 +36,10 @@ export const caseSchema: RxJsonSchema<RxDocumentData<Case>> = fillWithDefaultSet
   indexes: [['status', 'departmentId', 'updatedAt'], ['updatedAt']],
 });
 
+/** A temporary folder, removed by `remove()` or, if the test process dies first, by the next run (test-support/owned-folder.ts). */
 export function temporaryFolder(prefix = 'ventanilla-store-'): { folder: string; remove: () => void } {
-  const folder = mkdtempSync(path.join(tmpdir(), prefix));
-  return { folder, remove: () => rmSync(folder, { recursive: true, force: true }) };
+  const owned = createOwnedFolder(kindOfPrefix(prefix));
+  return { folder: owned.path, remove: () => owned.remove() };
 }
 
 export async function openCases(directory: string, databaseName = 'clerk', settings: Partial<SqliteStorageSettings> = {}) {

@@ -3,11 +3,11 @@
 // same port (a workstation keeps its server URL). main/ never imports server/: the tests only
 // run its command line, as a council's IT would.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { cpSync, existsSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { cpSync, existsSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { freeLoopbackPort } from '../../../test-support/free-port';
+import { createOwnedFolder } from '../../../test-support/owned-folder';
 import { API_PATHS, parseLoginResponse, parsePullResponse, pullQueryString, type DocumentState, type PushRow, type ReplicationCheckpoint } from '../../../core/sync';
 
 const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
@@ -78,11 +78,14 @@ export async function setupCouncil(dataDir: string, setup: CouncilSetup, databas
  * its data folder for each test.
  */
 export async function prepareCouncil(setup: CouncilSetup): Promise<{ copyTo(dataDir: string): void; remove(): void }> {
-  const template = mkdtempSync(path.join(tmpdir(), 'ventanilla-council-'));
+  // The template sits inside an owned folder (test-support/owned-folder.ts), so copies do not take its owner file.
+  const owned = createOwnedFolder('council');
+  const template = path.join(owned.path, 'council');
+  mkdirSync(template);
   await setupCouncil(template, setup);
   return {
     copyTo: (dataDir) => cpSync(template, dataDir, { recursive: true }),
-    remove: () => rmSync(template, { recursive: true, force: true }),
+    remove: () => owned.remove(),
   };
 }
 

@@ -1,8 +1,6 @@
 // A small council for the sync tests: one department, clerks and an administrator, and tickets
 // as the screens write them.
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
+import { createOwnedFolder, kindOfPrefix } from '../../../test-support/owned-folder';
 import { NO_DUE_DATE, type Message, type Ticket } from '../../../core/schemas';
 import type { CouncilSetup } from './central-server';
 
@@ -47,8 +45,11 @@ export function note(id: string, ticketId: string, at: number, text = `Visita pr
   return { id, kind: 'note', ticketId, citizenId: '', text, attachments: [], createdAt: at, auto: false };
 }
 
-/** A temporary folder, removed by `remove()`. */
+/**
+ * A temporary folder `prefix` + six characters (`ventanilla-<kind>-`), removed by `remove()` — or,
+ * if the test process dies first, by its exit hook or the next run's sweep (test-support/owned-folder.ts).
+ */
 export function temporaryFolder(prefix: string): { folder: string; remove(): void } {
-  const folder = mkdtempSync(path.join(tmpdir(), prefix));
-  return { folder, remove: () => rmSync(folder, { recursive: true, force: true }) };
+  const owned = createOwnedFolder(kindOfPrefix(prefix));
+  return { folder: owned.path, remove: () => owned.remove() };
 }
