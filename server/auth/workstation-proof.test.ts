@@ -4,13 +4,10 @@
 // their next sign-in or refresh; an administrator releases an id; other clients that send no id
 // are not concerned. Against the real server, on SQLite and PostgreSQL.
 import { randomBytes } from 'node:crypto';
-import Database from 'better-sqlite3';
-import pg from 'pg';
 import { describe, expect, it } from 'vitest';
 import { WORKSTATION_REFUSED_MESSAGE, type LoginResponse, type RefreshResponse } from '../../core/sync/replication-protocol';
 import { releaseWorkstation } from '../admin/workstation-actions';
-import type { OpenServerDatabaseOptions } from '../db/index';
-import { databaseEngines } from '../test-support/server-databases';
+import { databaseEngines, rawSql } from '../test-support/server-databases';
 import { addUser, useTestServers, type TestUser } from '../test-support/test-server';
 import { hashRefreshToken } from './tokens';
 import { hashWorkstationSecret } from './workstation-proof';
@@ -25,25 +22,6 @@ async function post(url: string, path: string, body: unknown): Promise<{ status:
   return { status: response.status, body: (await response.json()) as unknown };
 }
 
-/** Runs SQL beside the store, to put a database back as migration 0002 left it. */
-async function rawSql(where: OpenServerDatabaseOptions, sql: string): Promise<void> {
-  if ('sqliteFile' in where) {
-    const db = new Database(where.sqliteFile);
-    try {
-      db.exec(sql);
-    } finally {
-      db.close();
-    }
-    return;
-  }
-  const client = new pg.Client({ connectionString: where.databaseUrl });
-  await client.connect();
-  try {
-    await client.query(sql);
-  } finally {
-    await client.end();
-  }
-}
 
 describe.each(databaseEngines())('a workstation proving its id, on $name', (engine) => {
   const start = useTestServers(engine);

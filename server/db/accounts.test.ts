@@ -1,8 +1,6 @@
-import Database from 'better-sqlite3';
-import pg from 'pg';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { openServerDatabase, type NewUserAccount, type OpenServerDatabaseOptions } from './index';
-import { databaseEngines } from '../test-support/server-databases';
+import { openServerDatabase, type NewUserAccount } from './index';
+import { databaseEngines, rawSql } from '../test-support/server-databases';
 
 const ana: NewUserAccount = {
   id: 'u-ana',
@@ -13,25 +11,6 @@ const ana: NewUserAccount = {
   active: true,
 };
 
-/** Runs SQL on the database behind `where`, beside the store (to tamper with it). */
-async function rawSql(where: OpenServerDatabaseOptions, sql: string): Promise<void> {
-  if ('sqliteFile' in where) {
-    const db = new Database(where.sqliteFile);
-    try {
-      db.exec(sql);
-    } finally {
-      db.close();
-    }
-    return;
-  }
-  const client = new pg.Client({ connectionString: where.databaseUrl });
-  await client.connect();
-  try {
-    await client.query(sql);
-  } finally {
-    await client.end();
-  }
-}
 
 describe.each(databaseEngines())('accounts, tokens, audit log and migrations on $name', (engine) => {
   beforeAll(() => engine.start(), 60_000);

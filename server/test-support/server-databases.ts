@@ -16,6 +16,7 @@
  * NOTIFY: a test that counts change events from several stores makes its own database.
  */
 import path from 'node:path';
+import Database from 'better-sqlite3';
 import pg from 'pg';
 import { openServerDatabase, type OpenServerDatabaseOptions, type ServerDatabase } from '../db/index';
 import { startPostgres, type TestPostgres } from '../../test-support/postgres';
@@ -102,4 +103,24 @@ export function postgresEngine(): DatabaseEngine {
     },
   };
   return tracked(engine);
+}
+
+/** Runs SQL on the database behind `where`, beside the store: to tamper with it, or put it back as an older migration left it. */
+export async function rawSql(where: OpenServerDatabaseOptions, sql: string): Promise<void> {
+  if ('sqliteFile' in where) {
+    const db = new Database(where.sqliteFile);
+    try {
+      db.exec(sql);
+    } finally {
+      db.close();
+    }
+    return;
+  }
+  const client = new pg.Client({ connectionString: where.databaseUrl });
+  await client.connect();
+  try {
+    await client.query(sql);
+  } finally {
+    await client.end();
+  }
 }
