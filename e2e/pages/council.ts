@@ -66,3 +66,8 @@ export async function deliverMail(server: CentralServer, to: { id: string; depar
   await push(server, token, 'messages', [message]);
   return ticket;
 }
+
+/** Tickets written as the council's own (a sync elsewhere, an import): pushed as the administrator. */
+export async function pushTickets(server: CentralServer, tickets: Ticket[]): Promise<void> {
+  await push(server, await adminToken(server), 'tickets', tickets);
+}

@@ -20,7 +20,11 @@ export const theme = createTheme({
     MuiButtonBase: { defaultProps: { disableRipple: false } },
     MuiCssBaseline: {
       styleOverrides: {
-        '*:focus-visible': { outline: '3px solid #f9a825', outlineOffset: '2px' },
+        // `html` makes the rule outweigh MUI's own `outline: 0` on ButtonBase (buttons, links as
+        // buttons, tabs, menu items), which an equally specific `*:focus-visible` lost to.
+        'html *:focus-visible': { outline: '3px solid #f9a825', outlineOffset: '2px' },
+        // Inside scrolling boxes (tabs, menus, lists) a ring outside the element would be cut off.
+        'html :is(.MuiTab-root, .MuiMenuItem-root, .MuiListItemButton-root, [role="option"]):focus-visible': { outlineOffset: '-3px' },
         kbd: { fontFamily: 'ui-monospace, monospace', border: '1px solid #999', borderRadius: 3, padding: '0 4px', background: '#fafafa' },
       },
     },

@@ -70,8 +70,9 @@ export function CitizenForm({ citizen, initialName, onSaved, onCancel, dense }: 
   return (
     <Stack spacing={1.5} component="form" noValidate aria-label={citizen ? t('citizen.edit') : t('contact.newCitizen')} onSubmit={(e) => { e.preventDefault(); void save(); }}>
       <TextField size={size} label={t('citizen.name')} value={draft.name} onChange={(e) => set('name', e.target.value)} error={problems.name} helperText={problems.name ? t('citizen.errors.name') : undefined} required autoFocus />
-      <Stack direction="row" spacing={1}>
-        <FormControl size={size} sx={{ minWidth: 200 }}>
+      {/* The rows wrap in a narrow dialog (320 CSS px: WCAG 1.4.10) rather than squeeze a field to nothing. */}
+      <Stack direction="row" spacing={1} useFlexGap sx={{ flexWrap: 'wrap' }}>
+        <FormControl size={size} sx={{ flex: '1 1 200px', maxWidth: { sm: 200 } }}>
           <InputLabel id="citizen-document-type">{t('citizen.documentType')}</InputLabel>
           <Select labelId="citizen-document-type" label={t('citizen.documentType')} value={draft.documentType} onChange={(e) => set('documentType', e.target.value as IdDocumentType | '')}>
             <MenuItem value="">{t('citizen.noDocument')}</MenuItem>
@@ -89,17 +90,17 @@ export function CitizenForm({ citizen, initialName, onSaved, onCancel, dense }: 
           onChange={(e) => set('documentNumber', e.target.value)}
           error={problems.document !== undefined}
           helperText={documentMessage(problems.document)}
-          sx={{ flex: 1 }}
+          sx={{ flex: '999 1 180px' }}
           slotProps={{ input: { endAdornment: liveDocument?.ok ? <CheckCircleIcon color="success" aria-hidden /> : undefined } }}
         />
       </Stack>
       <TextField size={size} label={t('citizen.phones')} value={draft.phones} onChange={(e) => set('phones', e.target.value)} error={problems.phones !== undefined} helperText={problems.phones ? t('citizen.errors.phone', { value: problems.phones }) : t('citizen.listHelp')} inputMode="tel" />
       <TextField size={size} label={t('citizen.emails')} value={draft.emails} onChange={(e) => set('emails', e.target.value)} error={problems.emails !== undefined} helperText={problems.emails ? t('citizen.errors.email', { value: problems.emails }) : t('citizen.listHelp')} inputMode="email" />
       <TextField size={size} label={t('citizen.address')} value={draft.addressLine} onChange={(e) => set('addressLine', e.target.value)} />
-      <Stack direction="row" spacing={1}>
-        <TextField size={size} label={t('citizen.postalCode')} value={draft.postalCode} onChange={(e) => set('postalCode', e.target.value)} sx={{ width: 150 }} />
-        <TextField size={size} label={t('citizen.municipality')} value={draft.municipality} onChange={(e) => set('municipality', e.target.value)} sx={{ flex: 1 }} />
-        <FormControl size={size} sx={{ minWidth: 160 }}>
+      <Stack direction="row" spacing={1} useFlexGap sx={{ flexWrap: 'wrap' }}>
+        <TextField size={size} label={t('citizen.postalCode')} value={draft.postalCode} onChange={(e) => set('postalCode', e.target.value)} sx={{ flex: '1 1 120px', maxWidth: { sm: 150 } }} />
+        <TextField size={size} label={t('citizen.municipality')} value={draft.municipality} onChange={(e) => set('municipality', e.target.value)} sx={{ flex: '999 1 180px' }} />
+        <FormControl size={size} sx={{ flex: '1 1 160px', maxWidth: { sm: 200 } }}>
           <InputLabel id="citizen-language">{t('citizen.preferredLanguage')}</InputLabel>
           <Select labelId="citizen-language" label={t('citizen.preferredLanguage')} value={draft.preferredLanguage} onChange={(e) => set('preferredLanguage', String(e.target.value))}>
             {LANGUAGES.map((language) => (

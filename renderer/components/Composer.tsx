@@ -3,6 +3,7 @@
 // in rendered by core/templates; what the ticket does not know becomes a visible blank
 // ('[[fecha límite de resolución]]') that must be written over before the reply can be sent.
 import Alert from '@mui/material/Alert';
+import Box from '@mui/material/Box';
 import Button from '@mui/material/Button';
 import FormControl from '@mui/material/FormControl';
 import InputLabel from '@mui/material/InputLabel';
@@ -183,9 +184,12 @@ export function Composer({ ticket, citizen, thread, mode, onMode, focusRequest, 
       </Tabs>
       {mode === 'reply' && !address && <Alert severity="info" sx={{ mb: 1 }}>{t('composer.noAddress')}</Alert>}
       {mode === 'reply' && address && (
-        <Stack direction="row" spacing={1} sx={{ alignItems: 'center', mb: 1 }}>
-          <span>{t('composer.replyTo', { address })}</span>
-          <FormControl size="small" sx={{ minWidth: 240, ml: 'auto' }}>
+        // Wraps in a narrow window (320 CSS px: WCAG 1.4.10): a long address breaks anywhere, the template list goes below.
+        <Stack direction="row" spacing={1} useFlexGap sx={{ alignItems: 'center', flexWrap: 'wrap', mb: 1 }}>
+          <Box component="span" sx={{ minWidth: 0, overflowWrap: 'anywhere' }} data-testid="composer-reply-to">
+            {t('composer.replyTo', { address })}
+          </Box>
+          <FormControl size="small" sx={{ minWidth: 'min(240px, 100%)', ml: 'auto' }}>
             <InputLabel id="composer-template">{t('composer.template')}</InputLabel>
             <Select labelId="composer-template" label={t('composer.template')} value={templateId} onChange={(e) => applyTemplate(String(e.target.value))}>
               <MenuItem value="">{t('composer.noTemplate')}</MenuItem>
@@ -222,8 +226,8 @@ export function Composer({ ticket, citizen, thread, mode, onMode, focusRequest, 
           if (e.key === 'Enter' && (e.ctrlKey || e.metaKey)) void submit();
         }}
       />
-      <Stack sx={{ alignItems: 'center', justifyContent: 'flex-end' }} direction="row" spacing={1}>
-        <FormControl size="small" sx={{ minWidth: 200 }}>
+      <Stack sx={{ alignItems: 'center', justifyContent: 'flex-end', flexWrap: 'wrap' }} direction="row" spacing={1} useFlexGap>
+        <FormControl size="small" sx={{ minWidth: 'min(200px, 100%)' }}>
           <InputLabel id="composer-status">{t('composer.afterSend')}</InputLabel>
           <Select labelId="composer-status" label={t('composer.afterSend')} value={status} onChange={(e) => setStatus(String(e.target.value))}>
             <MenuItem value={KEEP}>{t('composer.keepStatus')}</MenuItem>

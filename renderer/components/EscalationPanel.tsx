@@ -37,13 +37,13 @@ export function EscalationPanel({ departments }: { departments: readonly Departm
   const nameOf = (id: string) => (id === UNASSIGNED ? t('ticket.unassigned') : (directory.users.get(id)?.name ?? id));
 
   return (
-    <Paper variant="outlined" sx={{ p: 2 }} component="section" aria-labelledby="supervisor-escalations">
+    <Paper variant="outlined" sx={{ p: 2, overflowX: 'auto' }} component="section" aria-labelledby="supervisor-escalations">
       <Stack direction="row" spacing={2} useFlexGap sx={{ alignItems: 'baseline', flexWrap: 'wrap', mb: 1 }}>
         <Typography variant="h6" component="h2" id="supervisor-escalations" sx={{ flex: 1 }}>
           {t('supervisor.escalation.title')}
         </Typography>
         <Typography role="status" data-testid="escalation-counts">
-          {t('supervisor.escalation.counts', { overdue, near: escalated.length - overdue })}
+          {t('supervisor.escalation.counts', { count: overdue, near: escalated.length - overdue })}
         </Typography>
       </Stack>
       <Typography variant="body2" color="text.secondary" sx={{ mb: 1 }}>

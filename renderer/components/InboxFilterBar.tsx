@@ -72,7 +72,8 @@ const departmentOptions = [{ value: '', label: t('ticket.intake') }, ...director
             onSearchText('');
           }
         }}
-        sx={{ minWidth: 320, flex: 1 }}
+        // Never wider than the bar: at 320 CSS px (400 % zoom) the box takes the whole line.
+        sx={{ minWidth: 'min(320px, 100%)', flex: 1 }}
         slotProps={{
           htmlInput: { 'aria-keyshortcuts': '/' },
           input: {

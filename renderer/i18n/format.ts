@@ -30,6 +30,17 @@ function formatter(language: string, options: Intl.DateTimeFormatOptions): Intl.
   return found;
 }
 
+const numberFormats = new Map<string, Intl.NumberFormat>();
+/** A count as the language writes it: 12.345 in Spanish, 12,345 in English. */
+export function formatCount(language: string, value: number): string {
+  let found = numberFormats.get(language);
+  if (!found) {
+    found = new Intl.NumberFormat(language);
+    numberFormats.set(language, found);
+  }
+  return found.format(value);
+}
+
 export function dateTime(language: string, at: number): string {
   return formatter(language, { dateStyle: 'medium', timeStyle: 'short' }).format(at);
 }

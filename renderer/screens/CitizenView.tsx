@@ -2,7 +2,6 @@
 // ticket and interaction of theirs across channels, newest first (indexes citizenId+createdAt).
 import ArrowBackIcon from '@mui/icons-material/ArrowBack';
 import EditIcon from '@mui/icons-material/Edit';
-import Alert from '@mui/material/Alert';
 import Box from '@mui/material/Box';
 import Button from '@mui/material/Button';
 import Chip from '@mui/material/Chip';
@@ -24,6 +23,7 @@ import type { Route } from '../app/routes';
 import { useWorkspace } from '../app/workspace';
 import { ChannelIcon } from '../components/ChannelIcon';
 import { CitizenForm } from '../components/CitizenForm';
+import { NotFound } from '../components/NotFound';
 import { useObservable } from '../hooks/use-rx';
 import { useShortcuts } from '../hooks/use-shortcuts';
 import { useCitizen } from '../hooks/use-ticket';
@@ -50,20 +50,19 @@ export function CitizenView({ citizenId, go }: { citizenId: string; go: (route: 
 
   if (!citizen.value) {
     return citizen.loading ? null : (
-      <Box sx={{ p: 3 }}>
-        <Alert severity="warning">{t('citizen.notFound')}</Alert>
-      </Box>
+      <NotFound title={t('citizen.notFoundTitle')} text={t('citizen.notFound')} help={t('citizen.notFoundHelp')} />
     );
   }
   const person = citizen.value;
   const documentValid = person.documentNumber && (person.documentType === 'dni' || person.documentType === 'nie' || person.documentType === 'cif') ? checkSpanishDocument(person.documentNumber, person.documentType).ok : undefined;
   const referenceOf = new Map(tickets.value.map((ticket) => [ticket.id, ticket.reference]));
   const row = (label: string, value: React.ReactNode) => (
-    <Stack direction="row" spacing={2} component="div">
+    // Label and value side by side; in a narrow window (320 CSS px) the value goes under its label, and a long address breaks anywhere.
+    <Stack direction="row" spacing={2} useFlexGap component="div" sx={{ flexWrap: 'wrap', rowGap: 0 }}>
       <Typography component="dt" variant="body2" color="text.secondary" sx={{ width: 180, flexShrink: 0 }}>
         {label}
       </Typography>
-      <Typography component="dd" variant="body2" sx={{ m: 0 }}>
+      <Typography component="dd" variant="body2" sx={{ m: 0, minWidth: 0, flex: '1 1 12rem', overflowWrap: 'anywhere' }}>
         {value}
       </Typography>
     </Stack>

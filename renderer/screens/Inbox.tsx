@@ -3,6 +3,7 @@
 import Alert from '@mui/material/Alert';
 import Badge from '@mui/material/Badge';
 import Box from '@mui/material/Box';
+import Button from '@mui/material/Button';
 import Stack from '@mui/material/Stack';
 import Tab from '@mui/material/Tab';
 import Tabs from '@mui/material/Tabs';
@@ -20,6 +21,7 @@ import { searchIndexHint } from '../data/search-index-hint';
 import { PAGE, useCitizens, useInboxRows, useTicketSearch, useViewCounts } from '../hooks/use-inbox';
 import { useShortcuts } from '../hooks/use-shortcuts';
 import { useMinute } from '../hooks/use-minute';
+import { formatCount } from '../i18n/format';
 import { useSearchIndexStatus } from '../hooks/use-search-index-status';
 
 type Props = { view: InboxView; params: URLSearchParams; go: (route: Route, replace?: boolean) => void };
@@ -64,6 +66,9 @@ export function Inbox({ view, params, go }: Props) {
   const tickets: readonly Ticket[] = search ? search.tickets : rows.value;
   const citizens = useCitizens(db, useMemo(() => tickets.slice(0, Math.max(limit, 200)).map((ticket) => ticket.citizenId), [tickets, limit]));
 
+  const empty = !search && !rows.loading && tickets.length === 0;
+  const filtered = Object.keys(filters).length > 0;
+  const nothingShown = empty || (search !== undefined && !search.loading && search.tickets.length === 0);
   const open = useCallback((ticket: Ticket) => go({ screen: 'ticket', ticketId: ticket.id }), [go]);
   const onNearEnd = useCallback(() => {
     if (!search && !rows.loading && rows.value.length >= limit) setPaging({ listKey, limit: limit + PAGE });
@@ -87,9 +92,21 @@ export function Inbox({ view, params, go }: Props) {
       </Typography>
       <ViewTabs view={view} counts={counts} go={go} />
       <InboxFilterBar view={view} params={params} filters={filters} sort={sort} searchText={searchText} onSearchText={setSearchText} searchBox={searchBox} go={go} />
-      <Box role="status" aria-live="polite" sx={{ px: 2, py: 0.5, fontSize: 13, color: 'text.secondary' }} data-testid="inbox-status" data-loading={search ? search.loading : rows.loading}>
-        {search ? t('inbox.searchResults', { count: search.tickets.length, text: search.text }) : !rows.loading && tickets.length === 0 ? t('inbox.empty') : t('inbox.shown', { count: tickets.length })}
+      {/* The live region says it for screen readers; when the list is empty the panel below shows it (once) on screen. */}
+      <Box role="status" aria-live="polite" sx={nothingShown ? VISUALLY_HIDDEN : { px: 2, py: 0.5, fontSize: 13, color: 'text.secondary' }} data-testid="inbox-status" data-loading={search ? search.loading : rows.loading}>
+        {search ? t('inbox.searchResults', { count: search.tickets.length, text: search.text }) : empty ? t(filtered ? 'inbox.emptyFiltered' : 'inbox.empty') : t('inbox.shown', { count: tickets.length })}
       </Box>
+      {/* An empty list says why where the rows would be, and a filtered one offers the way out. */}
+      {nothingShown && (
+        <Stack direction="row" spacing={2} useFlexGap data-testid="inbox-empty" sx={{ alignItems: 'center', flexWrap: 'wrap', px: 2, py: 3, bgcolor: 'background.paper', borderBottom: 1, borderColor: 'divider' }}>
+          <Typography aria-hidden>{search ? t('inbox.emptySearch') : t(filtered ? 'inbox.emptyFiltered' : 'inbox.empty')}</Typography>
+          {!search && filtered && (
+            <Button variant="outlined" onClick={() => go({ screen: 'inbox', view, params: new URLSearchParams() }, true)}>
+              {t('inbox.clearFilters')}
+            </Button>
+          )}
+        </Stack>
+      )}
       <SearchIndexHint hint={searchIndexHint(indexStatus, search !== undefined)} />
       {search?.error && <Alert severity="warning">{t('inbox.searchFailed', { message: search.error })}</Alert>}
       {rows.error && <Alert severity="error">{t('errors.generic', { message: rows.error.message })}</Alert>}
@@ -116,7 +133,7 @@ type ViewTabsProps = { view: InboxView; counts: Partial<Record<InboxView, number
 
 /** The views with their live counts; memoised: a filter change or a new page does not touch it. */
 const ViewTabs = memo(function ViewTabs({ view, counts, go }: ViewTabsProps) {
-  const { t } = useTranslation();
+  const { t, i18n } = useTranslation();
   return (
     <Tabs
       value={view}
@@ -133,7 +150,8 @@ const ViewTabs = memo(function ViewTabs({ view, counts, go }: ViewTabsProps) {
           label={
             <Stack sx={{ alignItems: 'center' }} direction="row" spacing={1.5}>
               <span>{t(`views.${name}`)}</span>
-              <Badge badgeContent={counts[name] ?? '…'} max={99999} color={name === 'overdue' ? 'error' : 'primary'} showZero sx={{ '& .MuiBadge-badge': { position: 'static', transform: 'none' } }} data-testid={`count-${name}`} />
+              {/* In the language's digits (12.345, not 12345): a council's open tickets run to five figures. */}
+              <Badge badgeContent={counts[name] === undefined ? '…' : formatCount(i18n.language, counts[name])} color={name === 'overdue' ? 'error' : 'primary'} showZero sx={{ '& .MuiBadge-badge': { position: 'static', transform: 'none' } }} data-testid={`count-${name}`} />
             </Stack>
           }
         />
@@ -141,3 +159,6 @@ const ViewTabs = memo(function ViewTabs({ view, counts, go }: ViewTabsProps) {
     </Tabs>
   );
 });
+
+/** Out of sight, still read by screen readers. */
+const VISUALLY_HIDDEN = { position: 'absolute', width: 1, height: 1, overflow: 'hidden', clip: 'rect(0 0 0 0)', whiteSpace: 'nowrap' } as const;

@@ -23,12 +23,14 @@ import { useWorkspace } from '../app/workspace';
 import { ChannelIcon } from '../components/ChannelIcon';
 import { Composer, type ComposerHandle, type ComposerMode } from '../components/Composer';
 import { MergeDialog } from '../components/MergeDialog';
+import { NotFound } from '../components/NotFound';
 import { PresenceChips } from '../components/PresenceChips';
 import { TemplateSuggestions } from '../components/TemplateSuggestions';
 import { TicketFields } from '../components/TicketFields';
 import { Timeline } from '../components/Timeline';
 import { calendarOf, dueStateOf, isOverdue } from '../data/deadlines';
 import { editTicket } from '../data/ticket-actions';
+import { describeHistoryEntry, type HistoryNames } from '../data/ticket-history';
 import { useMinute } from '../hooks/use-minute';
 import { useShortcuts } from '../hooks/use-shortcuts';
 import { useCitizen, useMergedTicketIds, useThread, useTicket } from '../hooks/use-ticket';
@@ -49,6 +51,7 @@ export function TicketView({ ticketId, go }: { ticketId: string; go: (route: Rou
   const [notice, setNotice] = useState<string>();
   const assignee = useRef<HTMLDivElement>(null);
   const composer = useRef<ComposerHandle>(null);
+  const historyNames = useMemo<HistoryNames>(() => ({ user: (id) => directory.users.get(id)?.name, department: (id) => directory.departments.get(id)?.name }), [directory]);
 
   useShortcuts({
     r: () => {
@@ -78,9 +81,7 @@ export function TicketView({ ticketId, go }: { ticketId: string; go: (route: Rou
 
   if (!ticket.value) {
     return ticket.loading ? null : (
-      <Box sx={{ p: 3 }}>
-        <Alert severity="warning">{t('ticket.notFound')}</Alert>
-      </Box>
+      <NotFound title={t('ticket.notFoundTitle')} text={t('ticket.notFound')} help={t('ticket.notFoundHelp')} />
     );
   }
   const current = ticket.value;
@@ -115,7 +116,7 @@ export function TicketView({ ticketId, go }: { ticketId: string; go: (route: Rou
             {current.subject || t('inbox.noSubject')}
           </Typography>
           <Typography variant="body2" color="text.secondary" sx={{ mb: 2 }}>
-            {t('ticket.openedBy', { channel: t(`channel.${current.channel}`).toLowerCase(), date: dateTime(i18n.language, current.createdAt) })}
+            {t(`ticket.openedVia.${current.channel}`, { date: dateTime(i18n.language, current.createdAt) })}
             {' · '}
             {t('ticket.due')}: {current.dueAt === NO_DUE_DATE ? t('ticket.noDue') : dateTime(i18n.language, current.dueAt)}
             {days !== undefined && (
@@ -151,8 +152,8 @@ export function TicketView({ ticketId, go }: { ticketId: string; go: (route: Rou
             )}
           </Stack>
           {current.history && current.history.length > 0 && (
-            <Typography variant="caption" color="text.secondary" component="p" sx={{ mt: 1 }}>
-              {t('ticket.conflicts')}: {current.history.slice(-3).map((entry) => `${entry.field} → ${Array.isArray(entry.value) ? entry.value.join(', ') : String(entry.value ?? '—')} (${directory.users.get(entry.by ?? '')?.name ?? '?'})`).join(' · ')}
+            <Typography variant="caption" color="text.secondary" component="p" sx={{ mt: 1 }} data-testid="ticket-conflicts">
+              {t('ticket.conflicts')}: {current.history.slice(-3).map((entry) => describeHistoryEntry(entry, t, i18n.language, historyNames)).join(' · ')}
             </Typography>
           )}
         </Paper>

@@ -33,7 +33,7 @@ export function ActionRow({ draft, index, error, readOnly, onChange, onRemove }:
   const set = (changes: Partial<ActionDraft>) => onChange({ ...draft, ...changes });
 
   const select = (key: string, label: string, value: string, options: { value: string; label: string }[], onSelect: (value: string) => void, minWidth = 240) => (
-    <FormControl size="small" sx={{ minWidth }} disabled={readOnly} error={!!error && key !== 'type'}>
+    <FormControl size="small" sx={{ minWidth: `min(${minWidth}px, 100%)` }} disabled={readOnly} error={!!error && key !== 'type'}>
       <InputLabel id={`${id}-${key}`}>{label}</InputLabel>
       <Select labelId={`${id}-${key}`} label={label} value={value} onChange={(e) => onSelect(String(e.target.value))}>
         {options.map((option) => (
@@ -45,7 +45,7 @@ export function ActionRow({ draft, index, error, readOnly, onChange, onRemove }:
     </FormControl>
   );
   const text = (label: string, value: string, onText: (value: string) => void, helper?: string) => (
-    <TextField size="small" label={label} value={value} onChange={(e) => onText(e.target.value)} error={!!error} helperText={helper} sx={{ flex: 1, minWidth: 240 }} slotProps={{ input: { readOnly } }} />
+    <TextField size="small" label={label} value={value} onChange={(e) => onText(e.target.value)} error={!!error} helperText={helper} sx={{ flex: 1, minWidth: 'min(240px, 100%)' }} slotProps={{ input: { readOnly } }} />
   );
 
   // One entry per template key (the same key is the same answer in every language, docs/routing.md).

@@ -50,7 +50,7 @@ export function ConditionRow({ draft, index, calendars, error, readOnly, onChang
   const errorId = `${id}-error`;
 
   const select = (key: string, label: string, value: string, options: { value: string; label: string }[], onSelect: (value: string) => void, minWidth = 200) => (
-    <FormControl size="small" sx={{ minWidth }} disabled={readOnly}>
+    <FormControl size="small" sx={{ minWidth: `min(${minWidth}px, 100%)` }} disabled={readOnly}>
       <InputLabel id={`${id}-${key}`}>{label}</InputLabel>
       <Select labelId={`${id}-${key}`} label={label} value={value} onChange={(e) => onSelect(String(e.target.value))}>
         {options.map((option) => (
@@ -83,7 +83,7 @@ export function ConditionRow({ draft, index, calendars, error, readOnly, onChang
       onChange={(e) => set({ text: e.target.value })}
       error={!!error}
       helperText={helper}
-      sx={{ flex: 1, minWidth: 260 }}
+      sx={{ flex: 1, minWidth: 'min(260px, 100%)' }}
       // The help stays help-coloured; the error itself is said under the row.
       slotProps={{ input: { readOnly }, htmlInput: { 'aria-describedby': error ? errorId : undefined }, formHelperText: { error: false } }}
     />

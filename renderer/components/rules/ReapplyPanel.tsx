@@ -64,7 +64,7 @@ export function ReapplyPanel({ compiled, departmentIds }: { compiled: CompiledRu
         {t('rules.reapply.help')}
       </Typography>
       <Stack direction="row" spacing={2} useFlexGap sx={{ alignItems: 'center', flexWrap: 'wrap' }}>
-        <FormControl size="small" sx={{ minWidth: 260 }} disabled={running}>
+        <FormControl size="small" sx={{ minWidth: 'min(260px, 100%)' }} disabled={running}>
           <InputLabel id="rules-reapply-department">{t('rules.reapply.department')}</InputLabel>
           <Select labelId="rules-reapply-department" label={t('rules.reapply.department')} value={choice} onChange={(e) => setChoice(String(e.target.value))}>
             {departmentIds.map((id) => (

@@ -93,7 +93,7 @@ export function RuleEditor({ initial, owners, readOnly, context, onClose, onSave
         <FormControlLabel disabled={readOnly} control={<Switch checked={draft.enabled} onChange={(e) => set({ enabled: e.target.checked })} />} label={t('rules.editor.enabled')} />
       </Stack>
       <DialogContent dividers>
-        <Box sx={{ display: 'grid', gridTemplateColumns: { xs: '1fr', lg: 'minmax(0, 3fr) minmax(0, 2fr)' }, gap: 3 }}>
+        <Box sx={{ display: 'grid', gridTemplateColumns: { xs: 'minmax(0, 1fr)', lg: 'minmax(0, 3fr) minmax(0, 2fr)' }, gap: 3 }}>
           <Stack spacing={2}>
             {failure && <Alert severity="error" role="alert">{failure}</Alert>}
             {ruleError && <Alert severity="error" role="alert">{ruleError}</Alert>}
@@ -108,10 +108,10 @@ export function RuleEditor({ initial, owners, readOnly, context, onClose, onSave
                 onChange={(e) => set({ name: e.target.value })}
                 error={!!nameError}
                 helperText={nameError}
-                sx={{ flex: 1, minWidth: 280 }}
+                sx={{ flex: 1, minWidth: 'min(280px, 100%)' }}
                 slotProps={{ input: { readOnly }, htmlInput: { maxLength: 256 } }}
               />
-              <FormControl size="small" sx={{ minWidth: 220 }} disabled={readOnly || owners.length < 2}>
+              <FormControl size="small" sx={{ minWidth: 'min(220px, 100%)' }} disabled={readOnly || owners.length < 2}>
                 <InputLabel id="rule-owner">{t('rules.editor.owner')}</InputLabel>
                 <Select labelId="rule-owner" label={t('rules.editor.owner')} value={draft.departmentId} onChange={(e) => setDraft((current) => withOwner(current, String(e.target.value)))}>
                   {(owners.includes(draft.departmentId) ? owners : [draft.departmentId, ...owners]).map((id) => (
@@ -138,7 +138,7 @@ export function RuleEditor({ initial, owners, readOnly, context, onClose, onSave
                 <Typography variant="h6" component="h3" id="rule-conditions-title" sx={{ flex: 1 }}>
                   {t('rules.editor.conditions')}
                 </Typography>
-                <FormControl size="small" sx={{ minWidth: 300 }} disabled={readOnly}>
+                <FormControl size="small" sx={{ minWidth: 'min(300px, 100%)' }} disabled={readOnly}>
                   <InputLabel id="rule-match">{t('rules.editor.match')}</InputLabel>
                   <Select labelId="rule-match" label={t('rules.editor.match')} value={draft.match} onChange={(e) => set({ match: e.target.value as RuleMatch })}>
                     {RULE_MATCHES.map((match) => (

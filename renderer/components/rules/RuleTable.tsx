@@ -38,7 +38,7 @@ type Props = {
 };
 
 export function RuleTable({ rules, problems, canEdit, canMove, onMove, onToggle, onOpen, onDelete }: Props) {
-  const { t } = useTranslation();
+  const { t, i18n } = useTranslation();
   const { directory } = useWorkspace();
   if (rules.length === 0) return <Alert severity="info">{t('rules.empty')}</Alert>;
 
@@ -55,8 +55,13 @@ export function RuleTable({ rules, problems, canEdit, canMove, onMove, onToggle,
         return `${label}: ${action.category}`;
       case 'assign':
         return `${label}: ${directory.users.get(action.userId)?.name ?? action.userId}`;
-      case 'auto_reply':
-        return `${label}: ${action.templateKey}`;
+      case 'auto_reply': {
+        // The template's title, as the editor's list shows it (in the clerk's language when the
+        // council has it), not its key: "acuse-recibo" means nothing at a glance.
+        const versions = directory.templates.filter((template) => template.key === action.templateKey);
+        const shown = versions.find((template) => template.language === i18n.language) ?? versions.find((template) => template.language === 'es') ?? versions[0];
+        return `${label}: ${shown?.title ?? action.templateKey}`;
+      }
       default:
         return label;
     }

@@ -82,7 +82,8 @@ export function Rules() {
         <Typography variant="body2" color="text.secondary">
           {t('rules.intro')} {t('rules.offline')}
         </Typography>
-        <Paper variant="outlined">
+        {/* The table scrolls sideways inside its box at 320 CSS px; the rest of the screen reflows. */}
+        <Paper variant="outlined" sx={{ overflowX: 'auto' }}>
           {!all.loading && (
             <RuleTable
               rules={shown}

@@ -77,7 +77,7 @@ export function MailSettings() {
             void act(() => data.call('settings:set', { councilName: councilName.trim() }), t('settings.mail.councilSaved'));
           }}
         >
-          <TextField label={t('settings.mail.councilName')} value={councilName} onChange={(event) => setCouncilName(event.target.value)} helperText={t('settings.mail.councilHelp')} size="small" sx={{ minWidth: 360 }} required />
+          <TextField label={t('settings.mail.councilName')} value={councilName} onChange={(event) => setCouncilName(event.target.value)} helperText={t('settings.mail.councilHelp')} size="small" sx={{ minWidth: 'min(360px, 100%)' }} required />
           <Box>
             <Button type="submit" variant="outlined" disabled={!councilName.trim()}>
               {t('settings.mail.save')}
