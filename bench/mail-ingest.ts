@@ -21,8 +21,8 @@ import { openLocalDatabase } from '../main/store/local-database';
 import { startMailChannel } from '../main/mail/index';
 import { openCitizenDirectory } from '../main/mail/test-support/citizen-directory';
 import { startDovecot } from '../main/mail/test-support/dovecot';
+import { councilMailbox } from '../main/mail/test-support/generated-mail';
 import { loadAverage, machine, megabytes, ms, numberOption, percentiles, progress, ratio, stringOption, tempFolder } from './support';
-import { mulberry32 } from '../core/demo/random';
 
 const MESSAGES = numberOption('messages', 2000);
 const ATTACHMENT_SHARE = numberOption('attachment_share', 0.05);
@@ -110,67 +110,6 @@ function cpuOf(start: CpuMark, end: CpuMark, seconds: number, messages: number) 
   };
 }
 
-const STREETS = ['calle Mayor', 'plaza de España', 'avenida de la Constitución', 'calle del Carmen', 'camino de la Fuente', 'ronda de San Juan'];
-const TOPICS = ['licencia de obra menor', 'certificado de empadronamiento', 'ruido nocturno', 'vado permanente', 'recogida de enseres', 'farola fundida', 'tasa de basuras', 'ayuda al alquiler'];
-
-/**
- * A council's inbox: conversations of 1–4 mails, Spanish text, some with a PDF-sized attachment.
- * Generated one mail at a time: 100,000 of them are ~13 GB.
- */
-function* mailbox(count: number): Generator<Buffer> {
-  const next = mulberry32(2026);
-  let made = 0;
-  let thread = 0;
-  while (made < count) {
-    const replies = Math.floor(next() * 4);
-    const topic = TOPICS[thread % TOPICS.length]!;
-    const street = STREETS[Math.floor(next() * STREETS.length)]!;
-    for (let n = 0; n <= replies && made < count; n++, made++) {
-      const id = (k: number) => `<bench-${thread}-${k}@correo.test>`;
-      const body = `Buenos días:\r\n\r\nLes escribo sobre ${topic} en ${street}, número ${thread % 90}. ${'Les agradecería una respuesta lo antes posible, ya que el asunto es urgente para mi familia. '.repeat(3 + Math.floor(next() * 20))}\r\n\r\nUn saludo,\r\nVecino ${thread}\r\n`;
-      const headers = [
-        `From: Vecino ${thread} <vecino${thread}@correo.test>`,
-        'To: registro@ayto.test',
-        `Subject: ${n > 0 ? 'RE: ' : ''}Consulta sobre ${topic}`,
-        `Message-ID: ${id(n)}`,
-        `Date: ${new Date(Date.UTC(2026, 0, 1) + made * 60_000).toUTCString()}`,
-        ...(n > 0 ? [`In-Reply-To: ${id(n - 1)}`, `References: ${Array.from({ length: n }, (_, k) => id(k)).join(' ')}`] : []),
-        'MIME-Version: 1.0',
-      ];
-      if (next() < ATTACHMENT_SHARE) {
-        const size = 1_000_000 + Math.floor(next() * 2_000_000);
-        const attachment = Buffer.alloc(size);
-        for (let i = 0; i < size; i += 4) attachment.writeUInt32LE(Math.floor(next() * 2 ** 32), Math.min(i, size - 4));
-        yield (
-          Buffer.from(
-            [
-              ...headers,
-              'Content-Type: multipart/mixed; boundary="b"',
-              '',
-              '--b',
-              'Content-Type: text/plain; charset=utf-8',
-              'Content-Transfer-Encoding: 8bit',
-              '',
-              body,
-              '--b',
-              `Content-Type: application/pdf; name="documento-${thread}.pdf"`,
-              'Content-Transfer-Encoding: base64',
-              `Content-Disposition: attachment; filename="documento-${thread}.pdf"`,
-              '',
-              attachment.toString('base64').replace(/.{76}/g, '$&\r\n'),
-              '--b--',
-              '',
-            ].join('\r\n'),
-          )
-        );
-      } else {
-        yield Buffer.from([...headers, 'Content-Type: text/plain; charset=utf-8', 'Content-Transfer-Encoding: 8bit', '', body].join('\r\n'));
-      }
-    }
-    thread++;
-  }
-}
-
 const startMachine = machine();
 const dovecot = await startDovecot();
 const folder = tempFolder('ventanilla-bench-mail-');
@@ -190,7 +129,7 @@ try {
     written += slice.length;
     slice = [];
   };
-  for (const mail of mailbox(MESSAGES)) {
+  for (const mail of councilMailbox(MESSAGES, { attachmentShare: ATTACHMENT_SHARE })) {
     bytes += mail.length;
     slice.push(mail);
     if (slice.length === 1_000) writeSlice();

@@ -5,15 +5,32 @@
  * name, flushed and renamed, so a crash never leaves a half blob under a real name.
  */
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, renameSync } from 'node:fs';
+import { closeSync, existsSync, fsyncSync, mkdirSync, openSync, renameSync, writeSync } from 'node:fs';
 import { open } from 'node:fs/promises';
 import path from 'node:path';
 
+export type BlobWriterOptions = {
+  /** Flush each blob to disk before it is named (durability 'full'). Default true. */
+  fsync?: boolean;
+  /**
+   * Write with blocking calls on this thread instead of libuv's pool: for a parser thread, which
+   * waits for its blob anyway and would otherwise queue behind the fetcher's flushes of raw mail
+   * (the pool has 4 threads for the whole process). Never on the service's own thread.
+   */
+  blocking?: boolean;
+};
+
 export class BlobWriter {
+  private readonly fsync: boolean;
+  private readonly blocking: boolean;
+
   constructor(
     readonly directory: string,
-    private readonly fsync = true,
-  ) {}
+    options: BlobWriterOptions = {},
+  ) {
+    this.fsync = options.fsync ?? true;
+    this.blocking = options.blocking ?? false;
+  }
 
   /** The path of the blob with this SHA-256. */
   pathOf(sha256: string): string {
@@ -28,6 +45,13 @@ export class BlobWriter {
     if (existsSync(file)) return sha256;
     mkdirSync(path.dirname(file), { recursive: true });
     const temporary = `${file}.${process.pid}.${Math.random().toString(36).slice(2)}.tmp`;
+    if (this.blocking) this.writeBlocking(temporary, content);
+    else await this.writeAsync(temporary, content);
+    renameSync(temporary, file);
+    return sha256;
+  }
+
+  private async writeAsync(temporary: string, content: Uint8Array): Promise<void> {
     const handle = await open(temporary, 'w');
     try {
       await handle.writeFile(content);
@@ -35,7 +59,15 @@ export class BlobWriter {
     } finally {
       await handle.close();
     }
-    renameSync(temporary, file);
-    return sha256;
+  }
+
+  private writeBlocking(temporary: string, content: Uint8Array): void {
+    const fd = openSync(temporary, 'w');
+    try {
+      for (let written = 0; written < content.length; ) written += writeSync(fd, content, written, content.length - written);
+      if (this.fsync) fsyncSync(fd);
+    } finally {
+      closeSync(fd);
+    }
   }
 }

@@ -112,7 +112,7 @@ export async function startMailChannel(options: MailChannelOptions): Promise<Mai
   const spool = MailSpool.open(mailDir, options.durability ?? 'full');
   const secrets = options.secrets ?? new FileSecretBox(path.join(mailDir, 'secrets.json'));
   const accounts = new MailAccountStore(mailDir, secrets);
-  const blobs = new BlobWriter(path.join(options.dataDir, 'blobs'), (options.durability ?? 'full') === 'full');
+  const blobs = new BlobWriter(path.join(options.dataDir, 'blobs'), { fsync: (options.durability ?? 'full') === 'full' });
   const pool =
     options.parse || options.parseWorkers === 0
       ? undefined

@@ -119,16 +119,21 @@ export class MailIngester {
   /** Processes up to `limit` spooled messages; resolves with what became of them. */
   async processBatch(limit = 100): Promise<BatchReport> {
     const { spool } = this.options;
-    const entries = spool.pending(limit);
+    const window = spool.pending(limit * 2);
+    const entries = window.slice(0, limit);
     const report: BatchReport = { done: 0, duplicates: 0, quarantined: 0, failed: 0 };
     if (entries.length === 0) return report;
 
     const parsed: { entry: SpoolEntry; inbound: ParsedInbound }[] = [];
     const parsing = entries.map((entry) => this.parseOf(entry));
-    for (const entry of entries) this.ahead.delete(entry.id);
     // Parse the next batch while this one is threaded and written: the parser threads and the
-    // database's fsyncs then overlap instead of waiting for each other.
-    if (this.ahead.size === 0) for (const next of spool.pending(limit * 2).slice(entries.length)) this.ahead.set(next.id, this.parseOf(next));
+    // database's fsyncs then overlap instead of waiting for each other. One read of the spool
+    // gives both batches. A parse started for an entry that is no longer next (new mail went
+    // ahead of a back-fill) is let go, and the entry parsed again when its turn comes: the map
+    // holds the next batch only, never parses no batch will take.
+    const next = new Map<number, Promise<ParsedInbound>>();
+    for (const entry of window.slice(entries.length)) next.set(entry.id, this.parseOf(entry));
+    this.ahead = next;
     const results = await Promise.allSettled(parsing);
     results.forEach((result, index) => {
       const entry = entries[index]!;
@@ -166,8 +171,8 @@ export class MailIngester {
     return report;
   }
 
-  /** Parses started ahead of their batch, by spool id. */
-  private readonly ahead = new Map<number, Promise<ParsedInbound>>();
+  /** Parses started ahead of their batch (the next batch's entries), by spool id. */
+  private ahead = new Map<number, Promise<ParsedInbound>>();
   private readonly parseSlots = new Semaphore(PARSE_CONCURRENCY);
 
   private parseOf(entry: SpoolEntry): Promise<ParsedInbound> {

@@ -9,18 +9,22 @@
  * throws {@link UnparseableMail}, and the processor quarantines it with the reason.
  */
 import { createHash } from 'node:crypto';
-import { readFileSync } from 'node:fs';
+import { closeSync, createReadStream, fstatSync, openSync, readFileSync, readSync } from 'node:fs';
 import { open } from 'node:fs/promises';
-import { Readable, Transform } from 'node:stream';
+import { Readable } from 'node:stream';
 import { simpleParser, type AddressObject, type Attachment, type ParsedMail } from 'mailparser';
-import { mailAddress, messageIdList, normalizeMessageId, syntheticMessageId, type InboundHeaders } from '../../core/mail';
+// The modules themselves, not core/mail's index: this runs in every parser thread, which then
+// loads (and keeps in its heap) neither threading, documents nor routing.
+import type { InboundHeaders } from '../../core/mail/loops';
+import { messageIdList, normalizeMessageId, syntheticMessageId } from '../../core/mail/message-ids';
+import { mailAddress } from '../../core/mail/senders';
 import type { AttachmentMeta, MailAddress } from '../../core/schemas';
 import type { BlobWriter } from './blobs';
 import { labelUnlabelledText } from './charsets';
 import { extractTnef } from './tnef';
 
 export type ParsedInbound = {
-  /** The Message-ID, or a synthetic one from the raw bytes' hash (core/mail). */
+  /** The Message-ID, or a synthetic one from the raw bytes' hash (core/mail; hashed only then). */
   messageId: string;
   hadMessageId: boolean;
   inReplyTo?: string;
@@ -38,7 +42,6 @@ export type ParsedInbound = {
   headers: InboundHeaders;
   /** The text of returned messages and delivery status parts, where a report names what it returns. */
   reportTexts: string[];
-  rawSha256: string;
   /** Parsed a second time as Windows-1252 (8-bit text without a charset). */
   charsetRetried: boolean;
 };
@@ -49,10 +52,10 @@ export class UnparseableMail extends Error {
 }
 
 /**
- * Messages up to this size are read whole, in one read, and hashed in one call; larger ones are
- * streamed from the file, so a 50 MB message never sits in memory whole (each parser thread
- * parses one message at a time). An ordinary mail costs ~40 % less CPU this way than through a
- * file stream piped into a hashing stream (docs/performance.md, "Mail ingestion").
+ * Messages up to this size are read whole, in one read; larger ones are streamed from the file,
+ * so a 50 MB message never sits in memory whole (each parser thread parses one message at a
+ * time). An ordinary mail costs ~40 % less CPU this way than through a file stream
+ * (docs/performance.md, "Mail ingestion").
  */
 export const IN_MEMORY_MAX_BYTES = 8 * 1024 * 1024;
 /**
@@ -110,8 +113,33 @@ type RawSource = { bytes: Buffer; stream?: undefined } | { bytes?: undefined; st
 /**
  * Opens a raw message: read whole up to IN_MEMORY_MAX_BYTES, streamed above. An error opening or
  * reading it (a missing file, the disk) is thrown as it is, with its code: it is not the mail's fault.
+ * `blocking`: read with blocking calls on this thread (see ParseOptions).
  */
-async function openRaw(file: string): Promise<RawSource> {
+async function openRaw(file: string, blocking: boolean): Promise<RawSource> {
+  if (blocking) {
+    const fd = openSync(file, 'r');
+    let size: number;
+    try {
+      size = fstatSync(fd).size;
+    } catch (error) {
+      closeSync(fd);
+      throw error;
+    }
+    // The stream owns the descriptor from here, and closes it.
+    if (size > IN_MEMORY_MAX_BYTES) return { stream: createReadStream(file, { fd, highWaterMark: STREAM_CHUNK_BYTES }) };
+    try {
+      const bytes = Buffer.allocUnsafe(size);
+      let read = 0;
+      while (read < size) {
+        const got = readSync(fd, bytes, read, size - read, read);
+        if (got === 0) break;
+        read += got;
+      }
+      return { bytes: bytes.subarray(0, read) };
+    } finally {
+      closeSync(fd);
+    }
+  }
   const handle = await open(file, 'r');
   try {
     if ((await handle.stat()).size > IN_MEMORY_MAX_BYTES) return { stream: handle.createReadStream({ highWaterMark: STREAM_CHUNK_BYTES }) };
@@ -129,22 +157,22 @@ function* chunksOf(bytes: Buffer): Generator<Buffer> {
   for (let start = 0; start < bytes.length; start += STREAM_CHUNK_BYTES) yield bytes.subarray(start, start + STREAM_CHUNK_BYTES);
 }
 
-async function parseSource(raw: RawSource): Promise<{ parsed: ParsedMail; sha256: string }> {
-  if (raw.bytes) {
-    const bytes = raw.bytes;
-    const input = bytes.length <= STREAM_CHUNK_BYTES ? bytes : Readable.from(chunksOf(bytes), { objectMode: false });
-    return { parsed: await simpleParser(input, PARSER_OPTIONS), sha256: createHash('sha256').update(bytes).digest('hex') };
-  }
+function parseSource(raw: RawSource): Promise<ParsedMail> {
+  if (!raw.bytes) return simpleParser(raw.stream, PARSER_OPTIONS);
+  const bytes = raw.bytes;
+  return simpleParser(bytes.length <= STREAM_CHUNK_BYTES ? bytes : Readable.from(chunksOf(bytes), { objectMode: false }), PARSER_OPTIONS);
+}
+
+/**
+ * SHA-256 of the raw message, in hex: the synthetic Message-ID of a mail without one. Only such
+ * mails are hashed (hashing every raw message was ~0.1 ms of CPU a message, 2 % of parsing);
+ * a large one is read again from its file, in pieces.
+ */
+async function rawSha256(file: string, bytes: Buffer | undefined): Promise<string> {
   const hash = createHash('sha256');
-  const hashing = new Transform({
-    transform(chunk: Buffer, _encoding, done) {
-      hash.update(chunk);
-      done(null, chunk);
-    },
-  });
-  raw.stream.on('error', (error) => hashing.destroy(error));
-  const parsed = await simpleParser(raw.stream.pipe(hashing), PARSER_OPTIONS);
-  return { parsed, sha256: hash.digest('hex') };
+  if (bytes) return hash.update(bytes).digest('hex');
+  for await (const chunk of createReadStream(file, { highWaterMark: STREAM_CHUNK_BYTES })) hash.update(chunk as Buffer);
+  return hash.digest('hex');
 }
 
 /** The lines of a calendar invitation worth a clerk's eye (RFC 5545 SUMMARY, DTSTART, LOCATION). */
@@ -158,16 +186,25 @@ function invitationSummary(ics: string): string | undefined {
   return ['Invitación de calendario', summary && `Asunto: ${summary}`, start && `Comienzo: ${start}`, location && `Lugar: ${location}`].filter(Boolean).join('\n');
 }
 
+export type ParseOptions = {
+  /**
+   * Read the raw file with blocking calls on this thread instead of libuv's pool. For a parser
+   * thread, which waits for its file anyway: through the pool (4 threads for the whole process)
+   * its reads queued behind the fetcher's flushes of raw mail, and the parser threads idled.
+   * Never on the service's own thread.
+   */
+  blocking?: boolean;
+};
+
 /**
  * Parses a raw message file. `blobs` receives the attachments (and the files of a winmail.dat).
  * Throws UnparseableMail when mailparser fails outright; an error reading the file keeps its code.
  */
-export async function parseRawMail(file: string, blobs: BlobWriter): Promise<ParsedInbound> {
-  const source = await openRaw(file);
+export async function parseRawMail(file: string, blobs: BlobWriter, options: ParseOptions = {}): Promise<ParsedInbound> {
+  const source = await openRaw(file, options.blocking ?? false);
   let parsed: ParsedMail;
-  let sha256: string;
   try {
-    ({ parsed, sha256 } = await parseSource(source));
+    parsed = await parseSource(source);
   } catch (error) {
     throw new UnparseableMail(`mailparser no pudo leer el mensaje: ${(error as Error).message}`, { cause: error });
   }
@@ -188,7 +225,7 @@ export async function parseRawMail(file: string, blobs: BlobWriter): Promise<Par
   }
 
   const ownId = normalizeMessageId(parsed.messageId);
-  const messageId = ownId ?? syntheticMessageId(sha256);
+  const messageId = ownId ?? syntheticMessageId(await rawSha256(file, source.bytes));
   const attachments: AttachmentMeta[] = [];
   const reportTexts: string[] = [];
   const extraText: string[] = [];
@@ -234,7 +271,6 @@ export async function parseRawMail(file: string, blobs: BlobWriter): Promise<Par
     attachments,
     headers: unfoldedHeaders(parsed),
     reportTexts,
-    rawSha256: sha256,
     charsetRetried,
   };
 }

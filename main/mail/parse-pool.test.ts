@@ -216,7 +216,7 @@ describe('the processor fed by the pool', () => {
     return new MailIngester({
       db: local.db,
       spool,
-      blobs: new BlobWriter(path.join(folder, 'blobs'), false),
+      blobs: new BlobWriter(path.join(folder, 'blobs'), { fsync: false }),
       citizens: { citizensWithEmail: () => Promise.resolve([]) },
       account: (id) => (id === account.id ? account : undefined),
       parse: (file) => parser.parse(file),

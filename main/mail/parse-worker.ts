@@ -9,10 +9,13 @@ import { BlobWriter } from './blobs';
 import { parseRawMail, UnparseableMail } from './parse-mail';
 
 const { blobsDirectory, fsync } = workerData as { blobsDirectory: string; fsync: boolean };
-const blobs = new BlobWriter(blobsDirectory, fsync);
+// Blocking reads and writes: this thread parses one message at a time and waits for its file and
+// its blobs anyway; through libuv's pool (4 threads for the whole process) they queued behind the
+// fetcher's flushes of raw mail while the parser sat idle (docs/performance.md#mail-ingestion).
+const blobs = new BlobWriter(blobsDirectory, { fsync, blocking: true });
 
 parentPort?.on('message', (job: { id: number; file: string }) => {
-  parseRawMail(job.file, blobs).then(
+  parseRawMail(job.file, blobs, { blocking: true }).then(
     (value) => parentPort?.postMessage({ id: job.id, ok: true, value }),
     (error: unknown) =>
       parentPort?.postMessage({

@@ -90,4 +90,43 @@ describe('the mail spool', () => {
     spool.finish([{ id: entry!.id, state: 'duplicate', messageDocId: 'm', ticketId: 't' }]);
     expect(spool.counts()).toMatchObject({ done: 1, duplicate: 0, fetched: 0 });
   });
+  it('keeps its counts by state right through fetching, finishing, quarantine and retry, without counting its rows', () => {
+    const counted = () => {
+      const byState = { fetched: 0, done: 0, duplicate: 0, quarantined: 0 };
+      for (const row of spool.db.prepare('SELECT state, count(*) AS n FROM spool GROUP BY state').all() as { state: keyof typeof byState; n: number }[]) byState[row.state] = row.n;
+      return byState;
+    };
+    spool.resetFolder('acc', 'INBOX', 1n);
+    spool.record('acc', 'INBOX', 1n, [1, 2, 3, 4, 5].map(message), 5);
+    // Fetched again after a crash: the rows are there already, and nothing is counted twice.
+    spool.record('acc', 'INBOX', 1n, [4, 5, 6].map(message), 6);
+    const [first, second, third, fourth] = spool.pending(10);
+    spool.finish([
+      { id: first!.id, state: 'done', messageDocId: 'm1', ticketId: 't1' },
+      { id: second!.id, state: 'duplicate', messageDocId: 'm1', ticketId: 't1' },
+    ]);
+    // Finished again (a replay): the row is no longer 'fetched', nothing moves.
+    spool.finish([{ id: first!.id, state: 'done', messageDocId: 'm1', ticketId: 't1' }]);
+    spool.quarantine(third!.id, 'ilegible');
+    spool.quarantine(fourth!.id, 'ilegible');
+    spool.retryQuarantined(fourth!.id);
+
+    expect(spool.counts()).toEqual({ fetched: 3, done: 1, duplicate: 1, quarantined: 1 });
+    expect(spool.counts()).toEqual(counted());
+    expect(spool.countPending()).toBe(3);
+  });
+
+  it('counts the rows of a spool made before it kept counts, once, when it is opened', () => {
+    spool.resetFolder('acc', 'INBOX', 1n);
+    spool.record('acc', 'INBOX', 1n, [1, 2, 3].map(message), 3);
+    spool.finish([{ id: spool.pending(1)[0]!.id, state: 'done', messageDocId: 'm1', ticketId: 't1' }]);
+    // As an earlier version left it: no counts table, no triggers.
+    spool.db.exec('DROP TRIGGER spool_counts_insert; DROP TRIGGER spool_counts_update; DROP TRIGGER spool_counts_delete; DROP TABLE spool_counts');
+    spool.close();
+
+    spool = MailSpool.open(folder, 'normal');
+    expect(spool.counts()).toEqual({ fetched: 2, done: 1, duplicate: 0, quarantined: 0 });
+    spool.record('acc', 'INBOX', 1n, [4].map(message), 4);
+    expect(spool.countPending()).toBe(3);
+  });
 });

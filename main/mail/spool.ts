@@ -112,6 +112,29 @@ CREATE TABLE IF NOT EXISTS meta (
 ) STRICT;
 `;
 
+/**
+ * How many rows are in each state, kept by triggers in the same transactions as the rows: the
+ * status the service publishes after every batch asks for these, and counting the spool itself
+ * grows with it (15–33 ms at 100,000 rows, twice a batch: a third of a millisecond a message of
+ * the service's thread by the end of a back-fill).
+ */
+const COUNTS_SCHEMA = `
+CREATE TABLE IF NOT EXISTS spool_counts (
+  state TEXT PRIMARY KEY,
+  n INTEGER NOT NULL
+) STRICT;
+CREATE TRIGGER IF NOT EXISTS spool_counts_insert AFTER INSERT ON spool BEGIN
+  INSERT INTO spool_counts (state, n) VALUES (NEW.state, 1) ON CONFLICT (state) DO UPDATE SET n = n + 1;
+END;
+CREATE TRIGGER IF NOT EXISTS spool_counts_update AFTER UPDATE OF state ON spool WHEN OLD.state IS NOT NEW.state BEGIN
+  UPDATE spool_counts SET n = n - 1 WHERE state = OLD.state;
+  INSERT INTO spool_counts (state, n) VALUES (NEW.state, 1) ON CONFLICT (state) DO UPDATE SET n = n + 1;
+END;
+CREATE TRIGGER IF NOT EXISTS spool_counts_delete AFTER DELETE ON spool BEGIN
+  UPDATE spool_counts SET n = n - 1 WHERE state = OLD.state;
+END;
+`;
+
 type SpoolRow = {
   id: number;
   account_id: string;
@@ -151,6 +174,14 @@ export class MailSpool {
     const columns = this.db.prepare('PRAGMA table_info(spool)').all() as { name: string }[];
     if (!columns.some((column) => column.name === 'raw_pruned_at')) this.db.exec('ALTER TABLE spool ADD COLUMN raw_pruned_at INTEGER');
     this.db.exec(`CREATE INDEX IF NOT EXISTS spool_prunable ON spool (finished_at, id) WHERE raw_pruned_at IS NULL AND state IN ('done', 'duplicate')`);
+    // Spools made before the counts were kept count their rows once, with the triggers made in
+    // the same transaction (a crash in between leaves neither).
+    if (!this.db.prepare(`SELECT 1 FROM sqlite_schema WHERE type = 'table' AND name = 'spool_counts'`).get()) {
+      this.db.transaction(() => {
+        this.db.exec(COUNTS_SCHEMA);
+        this.db.exec('INSERT INTO spool_counts (state, n) SELECT state, count(*) FROM spool GROUP BY state');
+      })();
+    }
     // Spools made before the workstation's contact index answered "which citizens list this
     // address" (citizen-directory.ts) kept their own copy of it: gone, with its checkpoint.
     this.db.exec("DROP TABLE IF EXISTS citizen_emails; DELETE FROM meta WHERE key = 'citizen-lookup-checkpoint';");
@@ -271,13 +302,13 @@ export class MailSpool {
   }
 
   countPending(): number {
-    return (this.statement(`SELECT count(*) AS n FROM spool WHERE state = 'fetched'`).get() as { n: number }).n;
+    return (this.statement(`SELECT n FROM spool_counts WHERE state = 'fetched'`).get() as { n: number } | undefined)?.n ?? 0;
   }
 
-  /** Counts by state, for the status and the tests. */
+  /** Counts by state, for the status and the tests (kept by triggers: no count over the spool). */
   counts(): Record<SpoolState, number> {
     const counts: Record<SpoolState, number> = { fetched: 0, done: 0, duplicate: 0, quarantined: 0 };
-    for (const row of this.statement('SELECT state, count(*) AS n FROM spool GROUP BY state').all() as { state: SpoolState; n: number }[]) counts[row.state] = row.n;
+    for (const row of this.statement('SELECT state, n FROM spool_counts').all() as { state: SpoolState; n: number }[]) counts[row.state] = row.n;
     return counts;
   }
 
