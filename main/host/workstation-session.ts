@@ -305,6 +305,9 @@ export class WorkstationSession {
     );
     const open: Open = { current, local, contacts, subscriptions: [] };
     try {
+      // The index lags after a first replica, a long offline spell or a restart in either (the
+      // database opens without waiting for it): the inbox's search says so, from the start.
+      open.subscriptions.push(new Subscription(local.onSearchStatus((status) => this.options.emit('search:status', status))));
       if (current.mode === 'local') await this.ensureLocalUser(local.db, current.user);
       if (current.mode === 'central') {
         if (central?.tokens) this.holdToken(central.tokens, current.serverUrl);
@@ -328,8 +331,6 @@ export class WorkstationSession {
         open.subscriptions.push(open.sync.problems$.subscribe((problem) => this.log(`sync: ${problem.collection ?? ''} ${problem.error.message}`)));
       }
       open.subscriptions.push(watchAssignments(local.db, current.user.id, (assigned) => this.options.emit('ticket:assigned', assigned)));
-      // The index lags after a first replica or a long offline spell: the inbox's search says so.
-      open.subscriptions.push(new Subscription(local.onSearchStatus((status) => this.options.emit('search:status', status))));
       if (this.options.mail !== false) {
         if (hasMailAccounts(this.mailDirectory(current))) await this.startMail(open);
         else open.subscriptions.push(this.startMailOnOwnReply(open));
