@@ -251,6 +251,9 @@ test('a supervisor\'s screens reflow at 320 CSS px, show every focus, and say wh
   await expect.poll(() => sidewaysScrolling(page)).toEqual([]);
   await rules.newRule();
   await expect(rules.editor).toBeVisible();
+  // The editor's form sits inside the dialog: a <form> may not take the dialog role (axe aria-allowed-role).
+  await expect(page.locator('form[role="dialog"]')).toHaveCount(0);
+  await expect(rules.editor.locator('form')).toHaveCount(1);
   await expect.poll(() => sidewaysScrolling(page)).toEqual([]);
   await screenshot(page, 'e2e-13-rule-editor-320');
   await rules.expectAccessible();
