@@ -5,7 +5,7 @@
  * name, flushed and renamed, so a crash never leaves a half blob under a real name.
  */
 import { createHash } from 'node:crypto';
-import { closeSync, existsSync, fsyncSync, mkdirSync, openSync, renameSync, writeSync } from 'node:fs';
+import { closeSync, existsSync, fsyncSync, mkdirSync, openSync, renameSync, writeFileSync } from 'node:fs';
 import { open } from 'node:fs/promises';
 import path from 'node:path';
 
@@ -64,7 +64,7 @@ export class BlobWriter {
   private writeBlocking(temporary: string, content: Uint8Array): void {
     const fd = openSync(temporary, 'w');
     try {
-      for (let written = 0; written < content.length; ) written += writeSync(fd, content, written, content.length - written);
+      writeFileSync(fd, content);
       if (this.fsync) fsyncSync(fd);
     } finally {
       closeSync(fd);

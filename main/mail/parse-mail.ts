@@ -9,7 +9,7 @@
  * throws {@link UnparseableMail}, and the processor quarantines it with the reason.
  */
 import { createHash } from 'node:crypto';
-import { closeSync, createReadStream, fstatSync, openSync, readFileSync, readSync } from 'node:fs';
+import { closeSync, createReadStream, fstatSync, openSync, readFileSync } from 'node:fs';
 import { open } from 'node:fs/promises';
 import { Readable } from 'node:stream';
 import { simpleParser, type AddressObject, type Attachment, type ParsedMail } from 'mailparser';
@@ -118,26 +118,16 @@ type RawSource = { bytes: Buffer; stream?: undefined } | { bytes?: undefined; st
 async function openRaw(file: string, blocking: boolean): Promise<RawSource> {
   if (blocking) {
     const fd = openSync(file, 'r');
-    let size: number;
+    let streamOwnsFd = false;
     try {
-      size = fstatSync(fd).size;
-    } catch (error) {
-      closeSync(fd);
-      throw error;
-    }
-    // The stream owns the descriptor from here, and closes it.
-    if (size > IN_MEMORY_MAX_BYTES) return { stream: createReadStream(file, { fd, highWaterMark: STREAM_CHUNK_BYTES }) };
-    try {
-      const bytes = Buffer.allocUnsafe(size);
-      let read = 0;
-      while (read < size) {
-        const got = readSync(fd, bytes, read, size - read, read);
-        if (got === 0) break;
-        read += got;
+      if (fstatSync(fd).size > IN_MEMORY_MAX_BYTES) {
+        // The stream owns the descriptor from here, and closes it.
+        streamOwnsFd = true;
+        return { stream: createReadStream(file, { fd, highWaterMark: STREAM_CHUNK_BYTES }) };
       }
-      return { bytes: bytes.subarray(0, read) };
+      return { bytes: readFileSync(fd) };
     } finally {
-      closeSync(fd);
+      if (!streamOwnsFd) closeSync(fd);
     }
   }
   const handle = await open(file, 'r');

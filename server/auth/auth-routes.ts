@@ -9,6 +9,7 @@ import {
   parseLoginRequest,
   parseLogoutRequest,
   parseRefreshRequest,
+  WORKSTATION_REFUSED_MESSAGE,
   type AuthTokens,
   type LoginResponse,
   type LogoutResponse,
@@ -21,7 +22,7 @@ import { audit } from '../replication/push-documents';
 import { AttemptLimiter, type AttemptLimiterOptions } from './attempt-limiter';
 import { verifyNothing, verifyPassword } from './passwords';
 import { hashRefreshToken, newRefreshToken, type AccessTokenClaims, type TokenSigner } from './tokens';
-import { checkWorkstation, WORKSTATION_REFUSED } from './workstation-proof';
+import { checkWorkstation } from './workstation-proof';
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -103,7 +104,8 @@ export function registerAuthRoutes(app: FastifyInstance, options: AuthOptions): 
     } else if (check.outcome === 'refused') {
       await audit({ db, log: request.log }, { userId, action: via, outcome: 'refused', reason: check.reason, detail });
       request.log.warn({ userId, workstationId }, 'workstation secret refused');
-      throw new ApiFailure('forbidden', WORKSTATION_REFUSED);
+      // The same words for a wrong secret and a missing one (core/sync/auth-protocol.ts).
+      throw new ApiFailure('forbidden', WORKSTATION_REFUSED_MESSAGE);
     }
   };
 

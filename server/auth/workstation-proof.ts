@@ -26,11 +26,7 @@
  * an administrator releases the id.
  */
 import { createHash, timingSafeEqual } from 'node:crypto';
-import { WORKSTATION_REFUSED_MESSAGE } from '../../core/sync/replication-protocol';
 import type { ServerDatabase } from '../db/index';
-
-/** What the workstation is told when its secret is wrong or missing: the same words for both. */
-export const WORKSTATION_REFUSED = WORKSTATION_REFUSED_MESSAGE;
 
 export type WorkstationCheck =
   /** The secret matched the registered one. */
